@@ -1,0 +1,1 @@
+"""Metric formulas and the queries behind every number on screen."""

@@ -1,0 +1,58 @@
+"""Composition root: configures NiceGUI's FastAPI app with the API, pages and (embedded) sandbox."""
+
+from __future__ import annotations
+
+import logging
+
+from nicegui import app, ui
+
+from trafficdash import db, migrations, redis_conn
+from trafficdash.api import build_api_router
+from trafficdash.settings import ConfigurationError, Settings, get_settings
+from trafficdash.ui.pages import register_pages
+
+log = logging.getLogger(__name__)
+
+TITLE = "trafficdash"
+
+
+def prepare_database(settings: Settings) -> None:
+    """Embedded (SQLite): migrate on start. A server database is migrated by ``db upgrade``."""
+    db.configure(settings)
+    if settings.is_sqlite:
+        migrations.upgrade(settings.resolved_database_url)
+        return
+    pending = migrations.pending_revisions(db.get_engine())
+    if pending:
+        raise ConfigurationError(
+            f"The database is not up to date ({len(pending)} migration(s) pending). "
+            "Run `trafficdash db upgrade` first."
+        )
+
+
+def build(settings: Settings | None = None) -> Settings:
+    """Wire everything onto NiceGUI's app. Safe to call again after NiceGUI resets (tests)."""
+    settings = settings or get_settings()
+    settings.resolved_secret_key()  # fail early with a clear message
+    prepare_database(settings)
+    redis_conn.reset()
+    app.include_router(build_api_router())
+    register_pages()
+    return settings
+
+
+def run(settings: Settings | None = None) -> None:
+    settings = build(settings)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title=TITLE,
+        dark=True,
+        favicon="📈",
+        reload=False,
+        show=False,
+        storage_secret=settings.resolved_secret_key(),
+        fastapi_docs=True,
+        show_welcome_message=True,
+        uvicorn_logging_level="warning",
+    )

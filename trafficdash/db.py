@@ -1,0 +1,119 @@
+"""Engine, sessions and the declarative base shared by every model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Engine, Integer, MetaData, Numeric, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from trafficdash.settings import Settings, get_settings
+
+# Stable constraint names so that Alembic migrations are the same on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Money and fractional conversions: exact decimals, never floats.
+Money = Numeric(20, 4)
+# Meta ids are numeric strings that fit in 64 bits: stored as BIGINT and used as primary keys,
+# so natural keys need no lookups during bulk upserts.
+MetaId = BigInteger()
+# Surrogate keys: BIGINT on PostgreSQL; SQLite only autoincrements an INTEGER primary key.
+SurrogateId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: dict[Any, Any] = {dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+_engine: Engine | None = None
+_session_factory: sessionmaker[Session] | None = None
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        connect_args = {"check_same_thread": False, "timeout": 30}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs.setdefault("poolclass", StaticPool)
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:
+        kwargs.setdefault("pool_size", 10)
+        kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+def configure(settings: Settings | None = None) -> Engine:
+    """(Re)build the process-wide engine from settings."""
+    global _engine, _session_factory
+    settings = settings or get_settings()
+    if settings.is_sqlite:
+        settings.ensure_data_dir()
+    if _engine is not None:
+        _engine.dispose()
+    _engine = make_engine(settings.resolved_database_url)
+    _session_factory = sessionmaker(_engine, expire_on_commit=False)
+    return _engine
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        configure()
+    assert _engine is not None
+    return _engine
+
+
+def dispose() -> None:
+    global _engine, _session_factory
+    if _engine is not None:
+        _engine.dispose()
+    _engine = None
+    _session_factory = None
+
+
+def new_session() -> Session:
+    if _session_factory is None:
+        configure()
+    assert _session_factory is not None
+    return _session_factory()
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A unit of work: commit on success, roll back on error."""
+    session = new_session()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

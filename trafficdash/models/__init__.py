@@ -1,0 +1,24 @@
+"""Every table of the app. Import from here so Alembic sees the whole metadata."""
+
+from trafficdash.models.accounts import AdAccount, AdAccountAccess
+from trafficdash.models.entities import Ad, AdSet, Campaign
+from trafficdash.models.insights import BreakdownInsight, DailyInsight, PeriodReach
+from trafficdash.models.sync_runs import SyncRun, SyncStatus, SyncTrigger
+from trafficdash.models.users import ApiToken, ConnectionStatus, User
+
+__all__ = [
+    "Ad",
+    "AdAccount",
+    "AdAccountAccess",
+    "AdSet",
+    "ApiToken",
+    "BreakdownInsight",
+    "Campaign",
+    "ConnectionStatus",
+    "DailyInsight",
+    "PeriodReach",
+    "SyncRun",
+    "SyncStatus",
+    "SyncTrigger",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Application services: the logic pages, the API, jobs and the CLI call."""

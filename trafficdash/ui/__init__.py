@@ -1,0 +1,1 @@
+"""NiceGUI pages: theme, the shared frame, pages and components."""

@@ -1,0 +1,42 @@
+"""The shared chrome of every page: header, navigation drawer and content column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import context, ui
+
+from trafficdash.ui import theme
+from trafficdash.ui.nav import NAV_ITEMS
+
+
+@contextmanager
+def frame(title: str) -> Iterator[ui.column]:
+    theme.apply_theme()
+    current = context.client.page.path if context.client.page else "/"
+    with ui.header(elevated=False).classes("td-header items-center px-4 py-2 gap-3"):
+        menu = ui.button(icon="menu").props("flat round dense color=grey-5").classes("lg:hidden")
+        with ui.link(target="/").classes("no-underline flex items-center gap-2"):
+            ui.icon("insights", size="28px").style(f"color: {theme.PRIMARY}")
+            ui.label("trafficdash").classes("text-xl font-semibold td-gradient-text")
+        ui.separator().props("vertical dark").classes("mx-2 hidden sm:block")
+        ui.label(title).classes("text-base font-medium td-muted hidden sm:block").mark("page-title")
+        ui.space()
+        header_actions = ui.row().classes("items-center gap-2").mark("header-actions")
+    with (
+        ui.left_drawer(value=True, fixed=True)
+        .props("width=220 breakpoint=1024 bordered dark")
+        .classes("td-drawer p-3") as drawer, ui.column().classes("w-full gap-1")
+    ):
+        for item in NAV_ITEMS:
+            active = "active" if item.path == current else ""
+            with ui.link(target=item.path).classes(
+                f"td-nav-link w-full flex items-center gap-3 {active}"
+            ):
+                ui.icon(item.icon, size="20px")
+                ui.label(item.label)
+    menu.on_click(drawer.toggle)
+    with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 md:p-6 gap-6") as content:
+        content.header_actions = header_actions  # type: ignore[attr-defined]
+        yield content

@@ -1,0 +1,9 @@
+"""Page registration: each module adds its routes in ``register()``."""
+
+from __future__ import annotations
+
+from trafficdash.ui.pages import overview
+
+
+def register_pages() -> None:
+    overview.register()
