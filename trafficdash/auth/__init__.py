@@ -1,0 +1,1 @@
+"""Sign-in, Meta connections, token encryption, API tokens and access rules."""

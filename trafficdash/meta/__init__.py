@@ -1,0 +1,1 @@
+"""The Meta Marketing API, through the official facebook-business SDK."""
