@@ -27,13 +27,12 @@ def frame(title: str) -> Iterator[ui.column]:
     with (
         ui.left_drawer(value=True, fixed=True)
         .props("width=220 breakpoint=1024 bordered dark")
-        .classes("td-drawer p-3") as drawer, ui.column().classes("w-full gap-1")
+        .classes("td-drawer p-3") as drawer,
+        ui.column().classes("w-full gap-1"),
     ):
         for item in NAV_ITEMS:
             active = "active" if item.path == current else ""
-            with ui.link(target=item.path).classes(
-                f"td-nav-link w-full flex items-center gap-3 {active}"
-            ):
+            with ui.link(target=item.path).classes(f"td-nav-link w-full flex items-center gap-3 {active}"):
                 ui.icon(item.icon, size="20px")
                 ui.label(item.label)
     menu.on_click(drawer.toggle)

@@ -1,0 +1,46 @@
+"""Request dependencies: a database session and the authenticated user (cookie or Bearer token)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy.orm import Session
+
+from trafficdash import db
+from trafficdash.auth import api_tokens
+from trafficdash.auth.current import signed_in_user_id
+from trafficdash.models import User
+
+
+def get_session() -> Iterator[Session]:
+    with db.session_scope() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_user(request: Request, session: SessionDep) -> User:
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            raise _unauthorized("Use 'Authorization: Bearer <personal API token>'.")
+        user = api_tokens.authenticate(session, credentials.strip())
+        if user is None:
+            raise _unauthorized("The API token is invalid or revoked.")
+        return user
+    user_id = signed_in_user_id()
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise _unauthorized("Sign in, or send a personal API token as 'Authorization: Bearer <token>'.")
+    return user
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
