@@ -30,7 +30,7 @@ def _digest(*paths: Path) -> str:
 
 
 def ensure_environment(lock_name: str) -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an older python3
         sys.exit("trafficdash needs Python 3.11 or newer.")
     if not (BIN / "python").exists():
         print("Creating the virtual environment in .venv ...", flush=True)
