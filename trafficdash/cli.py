@@ -87,9 +87,38 @@ def connect() -> None:
 
 
 @app.command()
-def sandbox() -> None:
+def sandbox(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
+    seed: Annotated[int, typer.Option(help="Seed of the deterministic demo data.")] = 42,
+    print_users_json: Annotated[bool, typer.Option(help="Print users, tokens and app credentials as JSON and exit.")] = False,
+    scale: Annotated[str, typer.Option(help="Size preset: demo, bench (1 account, 1,000 ads, 90 days) or test.")] = "demo",
+    history_days: Annotated[int | None, typer.Option(help="Days of history up to today.")] = None,
+    users: Annotated[int | None, typer.Option(help="Number of sandbox users.")] = None,
+    accounts_per_user: Annotated[int | None, typer.Option(help="Ad accounts per user.")] = None,
+    campaigns_per_account: Annotated[int | None, typer.Option(help="Campaigns per ad account.")] = None,
+    adsets_per_campaign: Annotated[int | None, typer.Option(help="Ad sets per campaign.")] = None,
+    ads_per_adset: Annotated[int | None, typer.Option(help="Ads per ad set.")] = None,
+    app_secret_proof_required: Annotated[bool, typer.Option(help="Reject calls without appsecret_proof.")] = False,
+    transient_error_rate: Annotated[float, typer.Option(help="Share of calls failing with a transient error.")] = 0.0,
+    rate_limit_storm_calls: Annotated[int, typer.Option(help="Throttle the first N calls.")] = 0,
+    token_expiry_after_calls: Annotated[int, typer.Option(help="Expire every token after N calls (0 = never).")] = 0,
+    async_job_failure_rate: Annotated[float, typer.Option(help="Share of async report runs that fail.")] = 0.0,
+    slow_response_ms: Annotated[int, typer.Option(help="Added latency per call, in ms.")] = 0,
+    fail_paged_listing_at_page: Annotated[int, typer.Option(help="Fail page N of each listing once (0 = never).")] = 0,
+) -> None:
     """Run the local emulator of the Meta Graph API."""
-    raise _not_built("sandbox")
+    from trafficdash.sandbox.cli import run_sandbox
+
+    run_sandbox(
+        host, port, seed, print_users_json, scale=scale, history_days=history_days, users=users,
+        accounts_per_user=accounts_per_user, campaigns_per_account=campaigns_per_account,
+        adsets_per_campaign=adsets_per_campaign, ads_per_adset=ads_per_adset,
+        app_secret_proof_required=app_secret_proof_required, transient_error_rate=transient_error_rate,
+        rate_limit_storm_calls=rate_limit_storm_calls, token_expiry_after_calls=token_expiry_after_calls,
+        async_job_failure_rate=async_job_failure_rate, slow_response_ms=slow_response_ms,
+        fail_paged_listing_at_page=fail_paged_listing_at_page,
+    )
 
 
 @app.command()
