@@ -315,7 +315,7 @@ class InsightsEngine:
                 continue
             i0, i1 = lo - int(days[0]), hi - int(days[0]) + 1
             sl_days, sl = days[i0:i1], m[i0:i1]
-            if not sl[:, 0].any():
+            if not sl.any():
                 continue
             if group_name:
                 cells = self.delivery.cells(ad, group_name)
@@ -332,8 +332,7 @@ class InsightsEngine:
             entity = {"ad": ad, "adset": ad.adset, "campaign": ad.campaign, "account": ad.account}[lvl]
             for bi, st in enumerate(starts):
                 b = int(bidx[st])
-                imp = sums[bi, :, 0]
-                for ci in np.nonzero(imp)[0]:
+                for ci in np.nonzero(sums[bi].any(axis=1))[0]:
                     key = (b, entity.id, cell_keys[ci])
                     g = acc_groups.get(key)
                     if g is None:
@@ -467,7 +466,7 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
             items = []
             for base in ACTION_BASES if f == "actions" else ["purchase", "lead", "mobile_app_install"]:
                 total = _count(vec, base, "value")
-                if total <= 0:
+                if total <= 0 and not any(_count(vec, base, w) for w in windows):
                     continue
                 for t in ACTION_TYPES[base]:
                     item = {"action_type": t, "value": str(total)}
@@ -480,7 +479,7 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
             items = []
             for base in VALUED:
                 total = _value(vec, base, "value")
-                if total <= 0:
+                if total <= 0 and not any(_value(vec, base, w) for w in windows):
                     continue
                 for t in ACTION_TYPES[base]:
                     item = {"action_type": t, "value": money(total)}
