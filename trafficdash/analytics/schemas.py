@@ -1,0 +1,371 @@
+"""What the analytics service takes (Filters) and answers (Summary, DailySeries, Breakdown, ...).
+
+Money and ratios are ``Decimal`` (exact; JSON renders them as strings); ``None`` means
+"no value" (a ratio with a zero denominator, or a reach Meta never gave us), shown as —.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from trafficdash.analytics.date_presets import previous_period
+from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
+from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change
+
+# Meta keeps 37 months of insights; a longer range can never be answered.
+MAX_RANGE_DAYS = 1127
+
+Number = Decimal | int
+CompareMode = Literal["none", "previous", "custom"]
+Dimension = Literal["placement", "device", "age_gender", "country"]
+DIMENSIONS: tuple[str, ...] = ("placement", "device", "age_gender", "country")
+Level = Literal["campaign", "adset", "ad"]
+LEVELS: tuple[str, ...] = ("campaign", "adset", "ad")
+SortOrder = Literal["asc", "desc"]
+
+# Every KPI of a summary, in the order the overview shows them.
+KPI_KEYS: tuple[str, ...] = (
+    "spend",
+    "impressions",
+    "reach",
+    "clicks",
+    "link_clicks",
+    "ctr",
+    "cpc",
+    "cpm",
+    "conversions",
+    "conversion_value",
+    "cpa",
+    "roas",
+    "frequency",
+)
+# Sortable columns of the entity tables.
+ENTITY_SORTS: tuple[str, ...] = (
+    "name",
+    "spend",
+    "impressions",
+    "clicks",
+    "link_clicks",
+    "conversions",
+    "conversion_value",
+    "ctr",
+    "cpc",
+    "cpm",
+    "cpa",
+    "roas",
+)
+
+
+def _range_days(since: date, until: date) -> int:
+    return (until - since).days + 1
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
+    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+class Filters(BaseModel):
+    """One question: which accounts, which days, which campaigns, compared with what.
+
+    Construct it as ``Filters(...)``: any invalid combination raises ``InvalidFilters`` with a
+    message fit to show the user.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Empty = every account the user can see (answers are grouped per currency).
+    account_ids: list[int] = Field(default_factory=list)
+    since: date
+    until: date
+    compare: CompareMode = "previous"
+    compare_since: date | None = None
+    compare_until: date | None = None
+    # Only accounts in this currency (one of available_currencies()); None = all, grouped.
+    currency: str | None = None
+    # Campaign effective_status values (ACTIVE, PAUSED, ...), campaign objectives.
+    statuses: list[str] | None = None
+    objectives: list[str] | None = None
+    # Case-insensitive "name contains" on the level being listed (campaign names for totals).
+    search: str | None = None
+    campaign_ids: list[int] | None = None
+    ad_set_ids: list[int] | None = None
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise InvalidFilters(_first_error(exc)) from None
+
+    @field_validator("search")
+    @classmethod
+    def _blank_search_is_none(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        return value or None
+
+    @field_validator("currency")
+    @classmethod
+    def _upper_currency(cls, value: str | None) -> str | None:
+        return value.strip().upper() or None if value else None
+
+    @field_validator("statuses", "objectives")
+    @classmethod
+    def _upper_codes(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        codes = [v.strip().upper() for v in value if v.strip()]
+        return codes or None
+
+    @model_validator(mode="after")
+    def _check_ranges(self) -> Filters:
+        if self.until < self.since:
+            raise ValueError(f"until ({self.until}) is before since ({self.since})")
+        if _range_days(self.since, self.until) > MAX_RANGE_DAYS:
+            raise ValueError(f"the date range is longer than {MAX_RANGE_DAYS} days (37 months)")
+        if self.compare == "custom":
+            if self.compare_since is None or self.compare_until is None:
+                raise ValueError("a custom comparison needs both compare_since and compare_until")
+            if self.compare_until < self.compare_since:
+                raise ValueError(
+                    f"compare_until ({self.compare_until}) is before compare_since ({self.compare_since})"
+                )
+            if _range_days(self.compare_since, self.compare_until) > MAX_RANGE_DAYS:
+                raise ValueError(f"the comparison range is longer than {MAX_RANGE_DAYS} days (37 months)")
+        return self
+
+    @property
+    def days(self) -> int:
+        return _range_days(self.since, self.until)
+
+    def comparison_range(self) -> tuple[date, date] | None:
+        """The comparison period, or None when comparing is off."""
+        if self.compare == "none":
+            return None
+        if self.compare == "custom":
+            assert self.compare_since is not None and self.compare_until is not None
+            return self.compare_since, self.compare_until
+        return previous_period(self.since, self.until)
+
+    def dates(self) -> list[date]:
+        return [self.since + timedelta(days=i) for i in range(self.days)]
+
+
+class KpiValue(BaseModel):
+    key: str
+    value: Number | None
+    previous: Number | None = None
+    change_abs: Decimal | None = None
+    change_pct: Decimal | None = None
+    higher_is_better: bool = True
+    # Whether the change is good news (None when there is no change to judge).
+    good: bool | None = None
+
+    @classmethod
+    def build(cls, key: str, value: Number | None, previous: Number | None = None) -> KpiValue:
+        change_abs, change_pct = change(value, previous)
+        higher = HIGHER_IS_BETTER.get(key, True)
+        good = None if not change_abs else (change_abs > 0) == higher
+        return cls(
+            key=key,
+            value=value,
+            previous=previous,
+            change_abs=change_abs,
+            change_pct=change_pct,
+            higher_is_better=higher,
+            good=good,
+        )
+
+
+class Metrics(BaseModel):
+    """Additive sums of a period plus the ratios computed from them (metrics.Totals)."""
+
+    impressions: int = 0
+    clicks: int = 0
+    link_clicks: int = 0
+    spend: Decimal = Decimal(0)
+    conversions: Decimal = Decimal(0)
+    conversion_value: Decimal = Decimal(0)
+    # The period's own reach (PeriodReach), or None when Meta gave none for this range.
+    reach: int | None = None
+    reach_is_estimate: bool = False
+    ctr: Decimal | None = None
+    cpc: Decimal | None = None
+    cpm: Decimal | None = None
+    cpa: Decimal | None = None
+    roas: Decimal | None = None
+    frequency: Decimal | None = None
+
+    @classmethod
+    def from_totals(cls, totals: Totals) -> Metrics:
+        return cls(**totals.as_dict())
+
+
+class Summary(BaseModel):
+    currency: str
+    account_ids: list[int]
+    since: date
+    until: date
+    compare_since: date | None = None
+    compare_until: date | None = None
+    kpis: dict[str, KpiValue]
+    reach_is_estimate: bool = False
+
+
+class SummaryResponse(BaseModel):
+    # One group per currency: accounts in different currencies are never summed.
+    groups: list[Summary]
+
+
+class DailyPoint(BaseModel):
+    date: date
+    spend: Decimal = Decimal(0)
+    impressions: int = 0
+    clicks: int = 0
+    link_clicks: int = 0
+    # That day's reach (Meta's, per day); days are never summed into a period reach.
+    reach: int = 0
+    conversions: Decimal = Decimal(0)
+    conversion_value: Decimal = Decimal(0)
+    ctr: Decimal | None = None
+    cpc: Decimal | None = None
+    cpm: Decimal | None = None
+    cpa: Decimal | None = None
+    roas: Decimal | None = None
+
+
+class DailySeries(BaseModel):
+    currency: str
+    account_ids: list[int]
+    # One point per day of the range (days without delivery are zeros), oldest first.
+    points: list[DailyPoint]
+    # The comparison period, aligned by day index: compare_points[i] pairs with points[i].
+    compare_points: list[DailyPoint] = Field(default_factory=list)
+
+
+class BreakdownRow(BaseModel):
+    dimension: str
+    value_1: str
+    value_2: str = ""
+    label: str
+    impressions: int = 0
+    clicks: int = 0
+    link_clicks: int = 0
+    spend: Decimal = Decimal(0)
+    conversions: Decimal = Decimal(0)
+    conversion_value: Decimal = Decimal(0)
+    ctr: Decimal | None = None
+    cpc: Decimal | None = None
+    cpm: Decimal | None = None
+    cpa: Decimal | None = None
+    roas: Decimal | None = None
+    # This row's spend / the breakdown's total spend, in percent (None when nothing was spent).
+    share_of_spend: Decimal | None = None
+
+
+class Breakdown(BaseModel):
+    dimension: Dimension
+    currency: str
+    account_ids: list[int]
+    # Biggest spend first.
+    rows: list[BreakdownRow]
+
+
+class Creative(BaseModel):
+    title: str | None = None
+    body: str | None = None
+    image_url: str | None = None
+    thumbnail_url: str | None = None
+
+
+class MetricChange(BaseModel):
+    change_abs: Decimal | None = None
+    change_pct: Decimal | None = None
+    good: bool | None = None
+
+
+class EntityRow(BaseModel):
+    level: Level
+    id: int
+    name: str
+    account_id: int
+    currency: str
+    campaign_id: int | None = None
+    ad_set_id: int | None = None
+    status: str
+    effective_status: str
+    objective: str | None = None
+    daily_budget: Decimal | None = None
+    lifetime_budget: Decimal | None = None
+    creative: Creative | None = None
+    metrics: Metrics
+    previous: Metrics | None = None
+    # Per metric key (spend, ctr, cpa, ...): change vs the comparison period.
+    changes: dict[str, MetricChange] = Field(default_factory=dict)
+
+
+class CurrencyTotals(BaseModel):
+    currency: str
+    metrics: Metrics
+
+
+class EntityPage(BaseModel):
+    level: Level
+    rows: list[EntityRow]
+    total: int
+    page: int
+    page_size: int
+    sort: str
+    order: SortOrder
+    # Totals of every matching row (all pages), one per currency.
+    totals: list[CurrencyTotals]
+
+
+class AccountStatus(BaseModel):
+    id: int
+    name: str
+    currency: str
+    timezone: str
+    account_status: int
+    last_synced_at: datetime | None = None
+    # Hours since the last successful sync (None = never synced).
+    freshness_hours: float | None = None
+    # The signed-in user's Meta connection (connected / needs_reconnect / not_connected).
+    connection_status: str
+    latest_sync_status: str | None = None
+    latest_sync_finished_at: datetime | None = None
+    latest_sync_error: str | None = None
+
+
+__all__ = [
+    "DIMENSIONS",
+    "ENTITY_SORTS",
+    "KPI_KEYS",
+    "LEVELS",
+    "MAX_RANGE_DAYS",
+    "AccountNotFound",
+    "AccountStatus",
+    "Breakdown",
+    "BreakdownRow",
+    "CompareMode",
+    "Creative",
+    "CurrencyTotals",
+    "DailyPoint",
+    "DailySeries",
+    "Dimension",
+    "EntityPage",
+    "EntityRow",
+    "Filters",
+    "InvalidFilters",
+    "KpiValue",
+    "Level",
+    "MetricChange",
+    "Metrics",
+    "Summary",
+    "SummaryResponse",
+]
