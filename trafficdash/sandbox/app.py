@@ -179,7 +179,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         await slow()
         params = await _params(request)
         _version, parts = _split(path, config.api_version)
-        base_url = str(request.base_url).rstrip("/")
+        root = request.scope.get("root_path", "")
+        base_url = str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
         auth = request.headers.get("authorization")
         if request.method == "POST" and not parts and "batch" in params:
             try:
