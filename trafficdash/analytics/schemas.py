@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from trafficdash.analytics.date_presets import previous_period
-from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
+from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change
 
 # Meta keeps 37 months of insights; a longer range can never be answered.
@@ -228,8 +228,9 @@ class DailyPoint(BaseModel):
     impressions: int = 0
     clicks: int = 0
     link_clicks: int = 0
-    # That day's reach (Meta's, per day); days are never summed into a period reach.
-    reach: int = 0
+    # That day's own reach when Meta gave one for the day (a PeriodReach of one day), else None;
+    # daily reach is never summed into a period reach, nor ad reach into account reach.
+    reach: int | None = None
     conversions: Decimal = Decimal(0)
     conversion_value: Decimal = Decimal(0)
     ctr: Decimal | None = None
@@ -358,6 +359,7 @@ __all__ = [
     "DailyPoint",
     "DailySeries",
     "Dimension",
+    "EntityNotFound",
     "EntityPage",
     "EntityRow",
     "Filters",
