@@ -3,10 +3,18 @@
 from trafficdash.models.accounts import AdAccount, AdAccountAccess
 from trafficdash.models.entities import Ad, AdSet, Campaign
 from trafficdash.models.insights import BreakdownInsight, DailyInsight, PeriodReach
+from trafficdash.models.rollups import (
+    AccountBreakdownRollup,
+    AccountDailyRollup,
+    CampaignBreakdownRollup,
+    CampaignDailyRollup,
+)
 from trafficdash.models.sync_runs import SyncRun, SyncStatus, SyncTrigger
 from trafficdash.models.users import ApiToken, ConnectionStatus, User
 
 __all__ = [
+    "AccountBreakdownRollup",
+    "AccountDailyRollup",
     "Ad",
     "AdAccount",
     "AdAccountAccess",
@@ -14,6 +22,8 @@ __all__ = [
     "ApiToken",
     "BreakdownInsight",
     "Campaign",
+    "CampaignBreakdownRollup",
+    "CampaignDailyRollup",
     "ConnectionStatus",
     "DailyInsight",
     "PeriodReach",

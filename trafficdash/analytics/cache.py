@@ -1,0 +1,86 @@
+"""Redis cache in front of the analytics queries.
+
+A key holds the user's visible account ids and each one's data version, so a sync (which
+bumps the version of its account) makes every answer that could include that account
+unreachable at once: no stale numbers, and no scan-and-delete. Answers are pydantic models
+stored as JSON; Decimals travel as strings, so money comes back exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import redis
+from pydantic import BaseModel, TypeAdapter
+
+from trafficdash.redis_conn import get_redis
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PREFIX = "td:analytics"
+VERSION_KEY = PREFIX + ":account-version:{}"
+# Versions make invalidation exact; the TTL only bounds memory.
+TTL_SECONDS = 6 * 3600
+# Bump when the shape of cached answers changes, so old entries are never read back.
+SCHEMA_VERSION = "1"
+
+
+def bump_account_version(account_id: int) -> int:
+    """Mark the account's data as changed: every cached answer including it is dropped."""
+    return int(get_redis().incr(VERSION_KEY.format(account_id)))
+
+
+def account_versions(account_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    raw = get_redis().mget([VERSION_KEY.format(a) for a in ids])
+    return {a: int(v) if v is not None else 0 for a, v in zip(ids, raw, strict=True)}
+
+
+def _params_json(params: Any) -> str:
+    if isinstance(params, BaseModel):
+        return params.model_dump_json()
+    return json.dumps(params, sort_keys=True, default=str)
+
+
+def cache_key(kind: str, visible_account_ids: Iterable[int], params: Any) -> str:
+    """The key of one answer: its kind, the params, and the (account, version) pairs it may read."""
+    versions = account_versions(visible_account_ids)
+    scope = ",".join(f"{a}:{v}" for a, v in versions.items())
+    digest = hashlib.sha256(f"{scope}|{_params_json(params)}".encode()).hexdigest()[:40]
+    return f"{PREFIX}:{SCHEMA_VERSION}:{kind}:{digest}"
+
+
+def cached(
+    kind: str,
+    visible_account_ids: Iterable[int],
+    params: Any,
+    answer_type: Any,
+    compute: Callable[[], T],
+) -> T:
+    """The cached answer if there is one, else ``compute()`` stored for next time.
+
+    A Redis outage degrades to computing every time (logged), never to an error page.
+    """
+    adapter: TypeAdapter[Any] = TypeAdapter(answer_type)
+    try:
+        key = cache_key(kind, visible_account_ids, params)
+        hit = get_redis().get(key)
+    except redis.RedisError as exc:
+        log.warning("analytics cache unavailable, computing directly: %s", exc)
+        return compute()
+    if hit is not None:
+        return adapter.validate_json(hit)
+    answer = compute()
+    try:
+        get_redis().set(key, adapter.dump_json(answer), ex=TTL_SECONDS)
+    except redis.RedisError as exc:
+        log.warning("analytics cache write failed: %s", exc)
+    return answer
