@@ -30,6 +30,21 @@ def prepare_database(settings: Settings) -> None:
         )
 
 
+SANDBOX_PREFIX = "/sandbox"
+
+
+def mount_sandbox(settings: Settings) -> None:
+    """Embedded default: Meta's side of the wire, served by the same process under /sandbox.
+
+    The app still talks to it over HTTP through the official SDK, exactly as to Meta.
+    """
+    if any(getattr(route, "path", None) == SANDBOX_PREFIX for route in app.routes):
+        return  # mounts survive NiceGUI's test resets; one is enough
+    from trafficdash.sandbox import SandboxConfig, create_sandbox_app
+
+    app.mount(SANDBOX_PREFIX, create_sandbox_app(SandboxConfig(seed=settings.sandbox_seed)))
+
+
 def build(settings: Settings | None = None) -> Settings:
     """Wire everything onto NiceGUI's app. Safe to call again after NiceGUI resets (tests)."""
     settings = settings or get_settings()
@@ -37,6 +52,8 @@ def build(settings: Settings | None = None) -> Settings:
     prepare_database(settings)
     redis_conn.reset()
     app.include_router(build_api_router())
+    if settings.use_sandbox:
+        mount_sandbox(settings)
     register_pages()
     return settings
 

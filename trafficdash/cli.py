@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -44,6 +45,10 @@ def serve(
         settings.host = host
     if port:
         settings.port = port
+    if "TRAFFICDASH_PUBLIC_URL" not in os.environ and (host or port):
+        # The embedded sandbox and OAuth redirects must point at where we actually listen.
+        shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        settings.public_url = f"http://{shown_host}:{settings.port}"
     try:
         webapp.run(settings)
     except ConfigurationError as exc:
