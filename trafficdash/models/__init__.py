@@ -9,12 +9,15 @@ from trafficdash.models.rollups import (
     CampaignBreakdownRollup,
     CampaignDailyRollup,
 )
+from trafficdash.models.schedules import AccountSchedule
 from trafficdash.models.sync_runs import SyncRun, SyncStatus, SyncTrigger
 from trafficdash.models.users import ApiToken, ConnectionStatus, User
+from trafficdash.models.workspaces import Workspace, WorkspaceMember, WorkspaceRole
 
 __all__ = [
     "AccountBreakdownRollup",
     "AccountDailyRollup",
+    "AccountSchedule",
     "Ad",
     "AdAccount",
     "AdAccountAccess",
@@ -31,4 +34,7 @@ __all__ = [
     "SyncStatus",
     "SyncTrigger",
     "User",
+    "Workspace",
+    "WorkspaceMember",
+    "WorkspaceRole",
 ]
