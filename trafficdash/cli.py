@@ -68,15 +68,42 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    queues: Annotated[str, typer.Option(help="Comma-separated queues, in priority order.")] = "sync,reports,default",
+    burst: Annotated[bool, typer.Option(help="Process what is queued, then exit.")] = False,
+) -> None:
     """Run an RQ worker for syncs, rollups, reports and alert checks."""
-    raise _not_built("worker")
+    from trafficdash.jobs import queues as job_queues
+    from trafficdash.jobs.runner import run_worker
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise _fail("set TRAFFICDASH_REDIS_URL: a worker process needs a shared Redis (embedded, `serve` runs its own)")
+    try:
+        names = job_queues.parse_queue_names(queues)
+    except ValueError as exc:
+        raise _fail(str(exc), code=2) from exc
+    settings.resolved_secret_key()  # fail early: the worker decrypts Meta tokens
+    run_worker(names, burst=burst, logging_level=settings.log_level)
 
 
 @app.command()
-def scheduler() -> None:
+def scheduler(
+    interval: Annotated[float, typer.Option(help="Seconds between checks for due jobs.", min=1)] = 30,
+    burst: Annotated[bool, typer.Option(help="Register schedules, enqueue what is due once, then exit.")] = False,
+) -> None:
     """Run the rq-scheduler that enqueues periodic jobs."""
-    raise _not_built("scheduler")
+    import signal
+    import threading
+
+    from trafficdash.jobs.runner import run_scheduler
+
+    if not get_settings().redis_url:
+        raise _fail("set TRAFFICDASH_REDIS_URL: a scheduler process needs a shared Redis (embedded, `serve` runs its own)")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    run_scheduler(interval=interval, stop=stop, burst=burst)
 
 
 @app.command()

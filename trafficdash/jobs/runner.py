@@ -1,0 +1,132 @@
+"""The worker and scheduler loops, shared by the CLI processes and the embedded threads.
+
+``run_scheduler`` is rq-scheduler's loop plus what this app needs around it: schedules
+re-registered at start and every ``RECONCILE_EVERY`` (so a Redis that lost its data, a DST
+change or an edit made elsewhere is mirrored), the stale-run watchdog, and a heartbeat key
+that readiness checks read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+
+from redis import Redis
+from rq import SimpleWorker, Worker
+from rq.scheduler import RQScheduler
+from rq.timeouts import TimerDeathPenalty
+from rq_scheduler import Scheduler
+
+from trafficdash.jobs import schedules, watchdog
+from trafficdash.jobs.queues import ALL_QUEUES, connection, get_queue
+
+log = logging.getLogger(__name__)
+
+SCHEDULER_HEARTBEAT_KEY = "trafficdash:scheduler:heartbeat"
+RECONCILE_EVERY_SECONDS = 600
+
+
+class AppScheduler(Scheduler):
+    """rq-scheduler without its signal handlers: the owner (CLI main thread or the web app) stops it."""
+
+    def _install_signal_handlers(self) -> None:
+        return None
+
+
+class ThreadWorker(SimpleWorker):
+    """A worker that runs inside a thread: no signal handlers, timeouts by timer instead of SIGALRM."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        return None
+
+
+def beat(client: Redis, interval: float) -> None:
+    client.set(SCHEDULER_HEARTBEAT_KEY, datetime.now(UTC).isoformat(), ex=int(interval * 3) + 10)
+
+
+def scheduler_alive(client: Redis | None = None) -> bool:
+    return bool((client or connection()).exists(SCHEDULER_HEARTBEAT_KEY))
+
+
+def move_due_retries(client: Redis, queue_names: tuple[str, ...] = ALL_QUEUES) -> None:
+    """Put retries whose backoff has elapsed back in their queue (RQ's own scheduler does this with
+    Lua locks, which the in-process stand-in lacks; this pass runs under rq-scheduler's lock)."""
+    rq_scheduler = RQScheduler(list(queue_names), connection=client)
+    rq_scheduler.prepare_registries(list(queue_names))
+    rq_scheduler.enqueue_scheduled_jobs()
+
+
+def scheduler_pass(scheduler: Scheduler, *, handle_retries: bool, reconcile: bool) -> bool:
+    """One pass under the scheduler lock; False when another scheduler holds it."""
+    if not scheduler.acquire_lock():
+        return False
+    try:
+        if reconcile:
+            schedules.register_all(scheduler)
+        scheduler.enqueue_jobs()
+        if handle_retries:
+            move_due_retries(scheduler.connection)
+        watchdog.sweep(client=scheduler.connection)
+    finally:
+        scheduler.remove_lock()
+    return True
+
+
+def run_scheduler(
+    *,
+    interval: float = 30,
+    stop: threading.Event | None = None,
+    burst: bool = False,
+    handle_retries: bool = False,
+) -> None:
+    stop = stop or threading.Event()
+    client = connection()
+    scheduler = AppScheduler(queue_name="default", connection=client, interval=interval)
+    scheduler.register_birth()
+    last_reconcile = 0.0
+    try:
+        while not stop.is_set():
+            beat(client, interval)
+            scheduler.heartbeat()
+            reconcile = time.monotonic() - last_reconcile >= RECONCILE_EVERY_SECONDS
+            try:
+                if (
+                    scheduler_pass(scheduler, handle_retries=handle_retries, reconcile=reconcile)
+                    and reconcile
+                ):
+                    last_reconcile = time.monotonic()
+            except Exception:  # one bad pass (database restarting...) must not end the scheduler
+                log.exception("scheduler pass failed; retrying in %ss", interval)
+            if burst:
+                break
+            stop.wait(interval)
+    finally:
+        scheduler.register_death()
+
+
+def make_worker(queue_names: list[str], *, in_thread: bool = False) -> Worker:
+    queues = [get_queue(name) for name in queue_names]
+    worker_class = ThreadWorker if in_thread else Worker
+    return worker_class(queues, connection=connection())
+
+
+def run_worker(queue_names: list[str], *, burst: bool = False, logging_level: str = "INFO") -> bool:
+    """A worker process (``trafficdash worker``). RQ's scheduler runs alongside it for retry backoffs."""
+    worker = make_worker(queue_names)
+    return worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
+
+
+def run_thread_worker(queue_names: list[str], stop: threading.Event, poll_seconds: float = 0.5) -> None:
+    """The embedded worker: short burst passes so that it notices ``stop`` quickly."""
+    while not stop.is_set():
+        try:
+            worked = make_worker(queue_names, in_thread=True).work(burst=True, logging_level="WARNING")
+        except Exception:
+            log.exception("embedded worker pass failed")
+            worked = False
+        if not worked:
+            stop.wait(poll_seconds)
