@@ -8,6 +8,8 @@ from nicegui import app, ui
 
 from trafficdash import db, migrations, redis_conn
 from trafficdash.api import build_api_router
+from trafficdash.auth.sessions import session_cookie_options
+from trafficdash.auth.wiring import install_auth
 from trafficdash.settings import ConfigurationError, Settings, get_settings
 from trafficdash.ui.pages import register_pages
 
@@ -51,6 +53,7 @@ def build(settings: Settings | None = None) -> Settings:
     settings.resolved_secret_key()  # fail early with a clear message
     prepare_database(settings)
     redis_conn.reset()
+    install_auth(app, settings)
     app.include_router(build_api_router())
     if settings.use_sandbox:
         mount_sandbox(settings)
@@ -69,6 +72,7 @@ def run(settings: Settings | None = None) -> None:
         reload=False,
         show=False,
         storage_secret=settings.resolved_secret_key(),
+        session_middleware_kwargs=session_cookie_options(settings),
         fastapi_docs=True,
         show_welcome_message=True,
         uvicorn_logging_level="warning",

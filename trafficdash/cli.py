@@ -113,9 +113,25 @@ def sync() -> None:
 
 
 @app.command()
-def connect() -> None:
+def connect(
+    access_token: Annotated[str, typer.Option(help="A Meta user access token (long-lived is best).")],
+    email: Annotated[str | None, typer.Option(help="The trafficdash user to connect (created if new).")] = None,
+    exchange: Annotated[bool, typer.Option(help="Trade a short-lived token for a long-lived one first.")] = False,
+) -> None:
     """Register a Meta connection from an access token (headless servers)."""
-    raise _not_built("connect")
+    from trafficdash import db
+    from trafficdash.auth.access import visible_accounts
+    from trafficdash.auth.connections import ConnectionFailed, register_connection
+
+    try:
+        with db.session_scope() as session:
+            user = register_connection(session, access_token, email, exchange=exchange)
+            accounts = visible_accounts(session, user.id)
+            typer.echo(f"Connected {user.email}: {len(accounts)} ad account(s)")
+            for account in accounts:
+                typer.echo(f"  {account.act_id}  {account.name}  ({account.currency}, {account.timezone_name})")
+    except ConnectionFailed as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -159,22 +175,61 @@ def report() -> None:
     raise _not_built("report")
 
 
+def _token_user(session, email: str):
+    from sqlalchemy import func, select
+
+    from trafficdash.models import User
+
+    user = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise _fail(f"no user with e-mail {email}")
+    return user
+
+
 @token_app.command("create")
-def token_create() -> None:
-    """Create a personal API token (printed once)."""
-    raise _not_built("token create")
+def token_create(
+    email: Annotated[str, typer.Option(help="Owner of the token.")],
+    name: Annotated[str, typer.Option(help="A label, e.g. the tool that uses it.")] = "",
+) -> None:
+    """Create a personal API token (printed once, alone on the last line)."""
+    from trafficdash import db
+    from trafficdash.auth import api_tokens
+
+    with db.session_scope() as session:
+        _, plain = api_tokens.create_token(session, _token_user(session, email), name)
+    typer.echo("New API token (shown only now; store it safely):", err=True)
+    typer.echo(plain)
 
 
 @token_app.command("list")
-def token_list() -> None:
+def token_list(email: Annotated[str, typer.Option(help="Owner of the tokens.")]) -> None:
     """List a user's API tokens (prefix only)."""
-    raise _not_built("token list")
+    from trafficdash import db
+    from trafficdash.auth import api_tokens
+
+    with db.session_scope() as session:
+        tokens = api_tokens.list_tokens(session, _token_user(session, email))
+        if not tokens:
+            typer.echo("No API tokens.")
+        for t in tokens:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            used = f"last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
+            typer.echo(f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d}\t{used}\t{state}")
 
 
 @token_app.command("revoke")
-def token_revoke() -> None:
+def token_revoke(
+    email: Annotated[str, typer.Option(help="Owner of the token.")],
+    id: Annotated[int, typer.Option("--id", help="Token id (see `token list`).")],
+) -> None:
     """Revoke an API token."""
-    raise _not_built("token revoke")
+    from trafficdash import db
+    from trafficdash.auth import api_tokens
+
+    with db.session_scope() as session:
+        if not api_tokens.revoke(session, _token_user(session, email), id):
+            raise _fail(f"no API token {id} for {email}")
+    typer.echo(f"Revoked API token {id}.")
 
 
 def main() -> None:

@@ -44,3 +44,17 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_admin_user(current: CurrentUser, session: SessionDep) -> User:
+    """The current user, if they may change connections, schedules and tokens (403 for viewers)."""
+    from trafficdash.auth.access import NotAdmin, is_admin
+
+    if not is_admin(session, current.id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(NotAdmin()))
+    return current
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]
+# Database ids in paths: bounded so a fuzzer's huge numbers answer 404/422, never a driver error.
+MAX_DB_ID = 2**63 - 1

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from trafficdash.db import utcnow
 from trafficdash.models import ApiToken, User
 
+__all__ = ["ApiToken", "authenticate", "create_token", "list_tokens", "revoke"]
+
 TOKEN_PREFIX = "tdp_"
 PREFIX_LENGTH = 12  # "tdp_" + 8 characters: enough to tell tokens apart in a list
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from nicegui import context, ui
 
 from trafficdash.ui import theme
+from trafficdash.ui.components.connection_banner import connection_banner, user_menu
 from trafficdash.ui.nav import NAV_ITEMS
 
 
@@ -24,6 +25,7 @@ def frame(title: str) -> Iterator[ui.column]:
         ui.label(title).classes("text-base font-medium td-muted hidden sm:block").mark("page-title")
         ui.space()
         header_actions = ui.row().classes("items-center gap-2").mark("header-actions")
+        user_menu()
     with (
         ui.left_drawer(value=True, fixed=True)
         .props("width=220 breakpoint=1024 bordered dark")
@@ -38,4 +40,5 @@ def frame(title: str) -> Iterator[ui.column]:
     menu.on_click(drawer.toggle)
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 md:p-6 gap-6") as content:
         content.header_actions = header_actions  # type: ignore[attr-defined]
+        connection_banner()
         yield content

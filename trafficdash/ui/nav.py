@@ -14,4 +14,5 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Overview", "/", "space_dashboard"),
+    NavItem("Settings", "/settings", "settings"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from trafficdash.ui.pages import overview
+from trafficdash.ui.pages import login, overview, settings
 
 
 def register_pages() -> None:
     overview.register()
+    login.register()
+    settings.register()

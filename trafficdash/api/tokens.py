@@ -1,0 +1,63 @@
+"""``/api/tokens``: personal API tokens (the plain token is returned once, at creation)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
+from pydantic import BaseModel, Field
+
+from trafficdash.api.deps import MAX_DB_ID, AdminUser, CurrentUser, SessionDep
+from trafficdash.auth import api_tokens
+
+router = APIRouter(prefix="/tokens", tags=["tokens"])
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(default="", max_length=100)
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The token itself. Shown only in this answer; store it now.")
+
+
+def _out(token: api_tokens.ApiToken) -> dict:
+    return {
+        "id": token.id,
+        "name": token.name,
+        "prefix": token.prefix,
+        "created_at": token.created_at,
+        "last_used_at": token.last_used_at,
+        "revoked_at": token.revoked_at,
+    }
+
+
+@router.get("", response_model=list[TokenOut], summary="My API tokens (prefix only)")
+def list_tokens(current: CurrentUser, session: SessionDep) -> list[dict]:
+    return [_out(t) for t in api_tokens.list_tokens(session, current)]
+
+
+@router.post(
+    "", response_model=TokenCreated, status_code=status.HTTP_201_CREATED, summary="Create an API token"
+)
+def create_token(body: TokenCreate, current: AdminUser, session: SessionDep) -> dict:
+    token, plain = api_tokens.create_token(session, current, body.name)
+    return {**_out(token), "token": plain}
+
+
+@router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API token")
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=MAX_DB_ID)], current: AdminUser, session: SessionDep
+) -> None:
+    if not api_tokens.revoke(session, current, token_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"API token {token_id} not found")

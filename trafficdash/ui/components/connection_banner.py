@@ -1,0 +1,49 @@
+"""The banner every page shows when the Facebook connection needs attention (expiring or broken)."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from trafficdash.auth.connections import connection_state
+from trafficdash.ui.session_user import page_user
+
+RECONNECT_URL = "/auth/login?next=/settings"
+
+
+def connection_banner() -> None:
+    user = page_user()
+    if user is None:
+        return
+    state = connection_state(user)
+    if not state.needs_action:
+        return
+    tone = "negative" if state.status == "needs_reconnect" else "warning"
+    with (
+        ui.row()
+        .classes("w-full items-center gap-3 rounded-xl px-4 py-3")
+        .style(
+            "background: rgba(239,68,68,.12); border: 1px solid rgba(239,68,68,.4)"
+            if tone == "negative"
+            else "background: rgba(245,158,11,.12); border: 1px solid rgba(245,158,11,.4)"
+        )
+        .mark("connection-banner")
+    ):
+        ui.icon("link_off" if tone == "negative" else "schedule", size="22px").props(f"color={tone}")
+        ui.label(state.message).classes("grow")
+        ui.button("Reconnect Facebook", icon="facebook").props(f"color={tone} unelevated no-caps").on_click(
+            lambda: ui.navigate.to(RECONNECT_URL)
+        )
+
+
+def user_menu() -> None:
+    """Who is signed in, with the way out."""
+    user = page_user()
+    if user is None:
+        return
+    with (
+        ui.button(icon="account_circle").props("flat round dense color=grey-5").mark("user-menu"),
+        ui.menu().props("dark"),
+    ):
+        ui.label(user.email).classes("px-4 py-2 td-muted text-sm")
+        ui.menu_item("Settings", on_click=lambda: ui.navigate.to("/settings"))
+        ui.menu_item("Log out", on_click=lambda: ui.navigate.to("/auth/logout"))
