@@ -1,0 +1,156 @@
+"""The Facebook login end to end over real HTTP against the sandbox, and its failure paths."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+from nicegui.testing import User
+from sqlalchemy import select
+
+from tests.auth.conftest import facebook_login
+from trafficdash import db
+from trafficdash.auth import connections
+from trafficdash.auth.crypto import decrypt_token
+from trafficdash.models import AdAccountAccess, ConnectionStatus
+from trafficdash.models import User as DbUser
+from trafficdash.sandbox.users import make_token
+
+
+def _db_user(meta_user_id: str) -> DbUser | None:
+    with db.session_scope() as s:
+        return s.scalar(select(DbUser).where(DbUser.meta_user_id == meta_user_id))
+
+
+async def test_login_connects_and_shows_the_users_accounts(
+    user: User, meta, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fb = meta.users[0]
+    answer = await facebook_login(user, meta, fb["id"], next_path="/settings")
+    assert answer.status_code == 303 and answer.headers["location"] == "/settings"
+
+    stored = _db_user(fb["id"])
+    assert stored is not None and stored.connection_status == ConnectionStatus.CONNECTED
+    assert stored.email == fb["email"]
+    # Long-lived (about 60 days), checked with debug_token, scopes recorded.
+    assert stored.meta_token_expires_at is not None
+    assert "ads_read" in stored.meta_token_scopes
+    plain = decrypt_token(stored.meta_token_encrypted)
+    assert plain.startswith("EAAS") and plain not in stored.meta_token_encrypted
+    with db.session_scope() as s:
+        granted = sorted(
+            s.scalars(select(AdAccountAccess.ad_account_id).where(AdAccountAccess.user_id == stored.id))
+        )
+    assert granted == sorted(int(a.removeprefix("act_")) for a in fb["ad_account_ids"])
+
+    me = (await user.http_client.get("/api/me")).json()
+    assert me["email"] == fb["email"] and me["connection"]["status"] == "connected"
+    assert sorted(a["id"] for a in me["ad_accounts"]) == sorted(fb["ad_account_ids"])
+
+    await user.open("/settings")
+    await user.should_see("Connected")
+    for account in me["ad_accounts"]:
+        await user.should_see(account["name"])
+    html = (await user.http_client.get("/settings")).text
+    assert plain not in html and plain not in caplog.text
+    assert fb["access_token"] not in caplog.text
+
+    # Logout ends the session: pages go back to the login card.
+    await user.http_client.get("/auth/logout")
+    anonymous = await user.http_client.get("/settings", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login?next=/settings")
+    assert (await user.http_client.get("/api/me")).status_code == 401
+
+
+async def test_denied_consent_returns_to_login(user: User, meta) -> None:
+    answer = await facebook_login(user, meta, "not-a-sandbox-user")
+    assert answer.headers["location"] == "/login?error=denied"
+    await user.open("/login?error=denied")
+    await user.should_see("You cancelled the Facebook login")
+
+
+async def test_bad_state_is_refused(user: User, meta) -> None:
+    await user.http_client.get("/auth/login", follow_redirects=False)
+    answer = await user.http_client.get("/auth/callback?code=AQforged&state=not-ours", follow_redirects=False)
+    assert answer.headers["location"] == "/login?error=state"
+
+
+async def test_revoked_login_is_refused(user: User, meta) -> None:
+    fb = meta.users[2]
+    meta.set_faults(revoke_user=fb["id"])
+    answer = await facebook_login(user, meta, fb["id"])
+    assert answer.headers["location"] in ("/login?error=invalid", "/login?error=revoked")
+    assert _db_user(fb["id"]) is None
+    assert (await user.http_client.get("/api/me")).status_code == 401
+
+
+async def test_missing_scopes_are_refused(user: User, meta, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sandbox grants ads_read, business_management, ... but not read_insights.
+    monkeypatch.setattr(connections, "REQUIRED_SCOPES", frozenset({"ads_read", "read_insights"}))
+    answer = await facebook_login(user, meta, meta.users[0]["id"])
+    assert answer.headers["location"] == "/login?error=missing_scopes"
+    await user.open("/login?error=missing_scopes")
+    await user.should_see("needs permission to read your ads")
+
+
+def test_expired_token_is_refused(meta, session) -> None:
+    expired = make_token(meta.config.seed, meta.users[0]["id"], "L", int(time.time()) - 60)
+    with pytest.raises(connections.ConnectionFailed) as failure:
+        connections.register_connection(session, expired, "ana@example.com")
+    assert failure.value.reason == connections.FailureReason.EXPIRED
+    assert expired not in str(failure.value)
+
+
+def test_token_of_another_app_is_refused(meta, session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trafficdash.meta import client
+
+    real = client.app_credentials
+    monkeypatch.setattr(
+        connections, "app_credentials", lambda s=None: client.AppCredentials("999", real(s).app_secret)
+    )
+    with pytest.raises(connections.ConnectionFailed) as failure:
+        connections.register_connection(session, meta.users[0]["access_token"])
+    assert failure.value.reason in (connections.FailureReason.WRONG_APP, connections.FailureReason.INVALID)
+
+
+async def test_meta_190_puts_the_connection_in_needs_reconnect(user: User, meta) -> None:
+    from tests.support import sign_in
+
+    with db.session_scope() as s:
+        ana = connections.register_connection(s, meta.users[0]["access_token"], "ana@example.com")
+        ana_id = ana.id
+    with db.session_scope() as s:
+        connections.mark_needs_reconnect(
+            s, ana_id, f"Meta rejected access_token={meta.users[0]['access_token']}"
+        )
+    with db.session_scope() as s:
+        stored = s.get(DbUser, ana_id)
+        assert stored.connection_status == ConnectionStatus.NEEDS_RECONNECT
+        assert meta.users[0]["access_token"] not in (stored.connection_error or "")
+        assert connections.meta_token(stored) is None
+    await sign_in(user, ana_id, "/settings")
+    await user.should_see("Needs reconnect")
+    await user.should_see("Reconnect Facebook")
+    assert (await user.http_client.get("/api/me")).json()["connection"]["status"] == "needs_reconnect"
+    # Logging in again heals it.
+    answer = await facebook_login(user, meta, meta.users[0]["id"])
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert _db_user(meta.users[0]["id"]).connection_status == ConnectionStatus.CONNECTED
+
+
+def test_cli_connect_prints_the_accounts(meta) -> None:
+    from typer.testing import CliRunner
+
+    from trafficdash.cli import app
+
+    result = CliRunner().invoke(
+        app, ["connect", "--access-token", meta.users[1]["access_token"], "--email", "bia@example.com"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Connected bia@example.com: 2 ad account(s)" in result.output
+    for act in meta.users[1]["ad_account_ids"]:
+        assert act in result.output
+    bad = CliRunner().invoke(app, ["connect", "--access-token", "EAASnonsense", "--email", "x@example.com"])
+    assert bad.exit_code == 1
