@@ -7,8 +7,10 @@ from contextlib import contextmanager
 
 from nicegui import context, ui
 
+from trafficdash.i18n import t
 from trafficdash.ui import theme
 from trafficdash.ui.components.connection_banner import connection_banner, user_menu
+from trafficdash.ui.components.locale_switch import locale_switch
 from trafficdash.ui.nav import NAV_ITEMS
 
 
@@ -25,6 +27,7 @@ def frame(title: str) -> Iterator[ui.column]:
         ui.label(title).classes("text-base font-medium td-muted hidden sm:block").mark("page-title")
         ui.space()
         header_actions = ui.row().classes("items-center gap-2").mark("header-actions")
+        locale_switch()
         user_menu()
     with (
         ui.left_drawer(value=True, fixed=True)
@@ -36,7 +39,7 @@ def frame(title: str) -> Iterator[ui.column]:
             active = "active" if item.path == current else ""
             with ui.link(target=item.path).classes(f"td-nav-link w-full flex items-center gap-3 {active}"):
                 ui.icon(item.icon, size="20px")
-                ui.label(item.label)
+                ui.label(t(f"nav.{item.label}", default=item.label))
     menu.on_click(drawer.toggle)
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 md:p-6 gap-6") as content:
         content.header_actions = header_actions  # type: ignore[attr-defined]

@@ -14,5 +14,9 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Overview", "/", "space_dashboard"),
+    NavItem("Campaigns", "/campaigns", "campaign"),
+    NavItem("Audience", "/audience", "groups"),
+    NavItem("Accounts", "/accounts", "account_balance_wallet"),
+    NavItem("Sync", "/sync", "sync"),
     NavItem("Settings", "/settings", "settings"),
 ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from trafficdash.ui.pages import login, overview, settings
+from trafficdash.ui.pages import accounts, audience, campaigns, login, overview, settings, sync
 
 
 def register_pages() -> None:
     overview.register()
+    campaigns.register()
+    audience.register()
+    accounts.register()
     login.register()
     settings.register()
+    sync.register()

@@ -1,0 +1,53 @@
+"""What every dashboard page does first: the signed-in user, the locale, the visible accounts
+(or the "connect an account" state) and the filters this browser chose last time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nicegui import run
+
+from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
+from trafficdash.analytics.schemas import AccountStatus, Filters
+from trafficdash.i18n import t
+from trafficdash.ui import data
+from trafficdash.ui.components.feedback import no_accounts, toast_error
+from trafficdash.ui.components.styles import add_dashboard_css
+from trafficdash.ui.state import DashboardState, load_state, save_state
+
+# What a page shows as a toast instead of an error page.
+USER_ERRORS = (InvalidFilters, AccountNotFound, EntityNotFound)
+
+
+@dataclass
+class DashboardContext:
+    user_id: int
+    locale: str
+    accounts: list[AccountStatus]
+    state: DashboardState
+
+    @property
+    def currency(self) -> str | None:
+        return self.state.currency(self.accounts)
+
+    def filters(self, **extra: object) -> Filters | None:
+        """The state as service Filters, or None (and a toast) when they cannot be answered."""
+        try:
+            return self.state.to_filters(self.accounts, **extra)
+        except InvalidFilters as exc:
+            toast_error(t("filters.invalid", self.locale, message=str(exc)))
+            return None
+
+
+async def open_dashboard(user_id: int, locale: str) -> DashboardContext | None:
+    """Inside the frame: None (after showing the empty state) when no account is connected."""
+    add_dashboard_css()
+    accounts = await run.io_bound(data.accounts, user_id)
+    if not accounts:
+        no_accounts(locale)
+        return None
+    state = load_state()
+    state.choose_default_account(accounts)
+    state.resolve_dates(accounts)
+    save_state(state)
+    return DashboardContext(user_id=user_id, locale=locale, accounts=accounts, state=state)
