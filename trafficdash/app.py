@@ -10,6 +10,7 @@ from trafficdash import db, migrations, redis_conn
 from trafficdash.api import build_api_router
 from trafficdash.auth.sessions import session_cookie_options
 from trafficdash.auth.wiring import install_auth
+from trafficdash.logging_setup import configure_logging, install_request_id_middleware
 from trafficdash.settings import ConfigurationError, Settings, get_settings
 from trafficdash.ui.pages import register_pages
 
@@ -54,6 +55,7 @@ def build(settings: Settings | None = None) -> Settings:
     prepare_database(settings)
     redis_conn.reset()
     install_auth(app, settings)
+    install_request_id_middleware(app, settings)  # outermost: every log line has the id
     app.include_router(build_api_router())
     if settings.use_sandbox:
         mount_sandbox(settings)
@@ -62,6 +64,7 @@ def build(settings: Settings | None = None) -> Settings:
 
 
 def run(settings: Settings | None = None) -> None:
+    configure_logging(settings or get_settings())
     settings = build(settings)
     ui.run(
         host=settings.host,
@@ -76,4 +79,5 @@ def run(settings: Settings | None = None) -> None:
         fastapi_docs=True,
         show_welcome_message=True,
         uvicorn_logging_level="warning",
+        log_config=None,  # uvicorn logs through our handler (JSON, request id, redaction)
     )

@@ -233,7 +233,10 @@ def token_revoke(
 
 
 def main() -> None:
+    from trafficdash.logging_setup import configure_logging
+
     try:
+        configure_logging()
         app()
     except ConfigurationError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
