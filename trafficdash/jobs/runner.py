@@ -18,9 +18,12 @@ from rq import SimpleWorker, Worker
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq_scheduler import Scheduler
+from sqlalchemy import select
 
+from trafficdash import db
 from trafficdash.jobs import schedules, watchdog
 from trafficdash.jobs.queues import ALL_QUEUES, connection, get_queue
+from trafficdash.models import SyncRun, SyncTrigger
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,19 @@ def move_due_retries(client: Redis, queue_names: tuple[str, ...] = ALL_QUEUES) -
     rq_scheduler.enqueue_scheduled_jobs()
 
 
+def enqueue_first_syncs() -> list[int]:
+    """Accounts connected but never synced get their first sync (e.g. right after a login)."""
+    from trafficdash.jobs.enqueue import enqueue_sync
+    from trafficdash.jobs.tasks import connected_account_ids
+
+    with db.session_scope() as session:
+        synced = set(session.scalars(select(SyncRun.ad_account_id).distinct()))
+    fresh = [a for a in connected_account_ids() if a not in synced]
+    if fresh:
+        enqueue_sync(fresh, trigger=SyncTrigger.FIRST_CONNECT.value, user_id=None)
+    return fresh
+
+
 def scheduler_pass(scheduler: Scheduler, *, handle_retries: bool, reconcile: bool) -> bool:
     """One pass under the scheduler lock; False when another scheduler holds it."""
     if not scheduler.acquire_lock():
@@ -68,6 +84,7 @@ def scheduler_pass(scheduler: Scheduler, *, handle_retries: bool, reconcile: boo
         if reconcile:
             schedules.register_all(scheduler)
         scheduler.enqueue_jobs()
+        enqueue_first_syncs()
         if handle_retries:
             move_due_retries(scheduler.connection)
         watchdog.sweep(client=scheduler.connection)

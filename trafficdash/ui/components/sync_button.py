@@ -1,0 +1,155 @@
+"""The "Sync now" button: queues the sync of the chosen accounts and follows it live.
+
+The button is disabled from the click until every run has finished, and it re-attaches to a sync
+that is already running when the page opens, so it cannot be clicked into two runs (the queue
+returns the running job anyway). Progress (phase, percent, rows) is polled from the run rows; at
+the end a toast says how it went, and the page's refresh callbacks (``on_synced``) redraw its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from nicegui import Client, context, run, ui
+
+from trafficdash import db
+from trafficdash.auth.access import AccountNotFound, visible_account_ids
+from trafficdash.jobs import status as sync_status
+from trafficdash.jobs.enqueue import SyncQueueBusy
+from trafficdash.sync.runs import active_run
+
+POLL_SECONDS = 1.0
+_LISTENERS_ATTR = "_trafficdash_sync_listeners"
+
+AccountsSource = Sequence[int] | Callable[[], Sequence[int]] | None
+
+
+def on_synced(callback: Callable[[], object]) -> None:
+    """Call ``callback`` (sync or async) in this browser tab when a sync started from it ends."""
+    client = context.client
+    listeners = getattr(client, _LISTENERS_ATTR, None)
+    if listeners is None:
+        listeners = []
+        setattr(client, _LISTENERS_ATTR, listeners)
+    listeners.append(callback)
+
+
+async def _notify_listeners(client: Client) -> None:
+    for callback in list(getattr(client, _LISTENERS_ATTR, [])):
+        result = callback()
+        if hasattr(result, "__await__"):
+            await result
+
+
+def _start(user_id: int, account_ids: list[int]) -> list[sync_status.RunStatus]:
+    with db.session_scope() as session:
+        return sync_status.start_sync(session, user_id, list(account_ids), trigger="manual")
+
+
+def _poll(user_id: int, run_ids: list[int]) -> list[sync_status.RunStatus]:
+    with db.session_scope() as session:
+        return [sync_status.run_status(session, user_id, run_id) for run_id in run_ids]
+
+
+def _running(user_id: int, account_ids: list[int] | None) -> list[int]:
+    with db.session_scope() as session:
+        ids = account_ids if account_ids is not None else visible_account_ids(session, user_id)
+        return [run.id for account_id in ids if (run := active_run(session, account_id)) is not None]
+
+
+class SyncButton:
+    def __init__(self, user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now") -> None:
+        self.user_id = user_id
+        self.accounts = accounts
+        self.run_ids: list[int] = []
+        self.client = context.client
+        with ui.row().classes("items-center gap-3 no-wrap").mark("sync-control"):
+            self.button = (
+                ui.button(label, icon="sync", on_click=self.start)
+                .props("unelevated no-caps color=primary")
+                .mark("sync-now")
+            )
+            with ui.column().classes("gap-0 min-w-[10rem]") as self.progress_box:
+                self.progress_label = ui.label("").classes("text-xs td-muted").mark("sync-progress")
+                self.progress_bar = ui.linear_progress(value=0, show_value=False, size="4px").props("rounded")
+        self.progress_box.set_visibility(False)
+        self.timer = ui.timer(POLL_SECONDS, self.poll, active=False)
+        ui.timer(0.1, self.attach_to_running, once=True)
+
+    def account_ids(self) -> list[int] | None:
+        if self.accounts is None:
+            return None
+        return list(self.accounts() if callable(self.accounts) else self.accounts)
+
+    async def attach_to_running(self) -> None:
+        running = await run.io_bound(_running, self.user_id, self.account_ids())
+        if running and not self.run_ids:
+            self.follow(running)
+
+    def follow(self, run_ids: list[int]) -> None:
+        self.run_ids = run_ids
+        self.button.disable()
+        self.button.props("loading")
+        self.progress_label.text = "Queued…"
+        self.progress_bar.value = 0
+        self.progress_box.set_visibility(True)
+        self.timer.activate()
+
+    async def start(self) -> None:
+        if self.run_ids:  # already following a sync: a second click changes nothing
+            return
+        self.button.disable()
+        ids = self.account_ids()
+        try:
+            runs = await run.io_bound(_start, self.user_id, ids or [])
+        except (AccountNotFound, SyncQueueBusy) as exc:
+            ui.notify(str(exc), type="warning")
+            self.button.enable()
+            return
+        if not runs:
+            ui.notify("No ad account to sync yet — connect one first.", type="warning")
+            self.button.enable()
+            return
+        self.follow([r.run_id for r in runs])
+
+    async def poll(self) -> None:
+        if not self.run_ids:
+            return
+        runs = await run.io_bound(_poll, self.user_id, self.run_ids)
+        active = [r for r in runs if not r.finished] or runs
+        percent = round(sum(r.percent for r in runs) / len(runs))
+        rows = sum(r.rows for r in runs)
+        phase = active[0].phase.replace("_", " ")
+        self.progress_label.text = f"{phase.capitalize()} · {percent}% · {rows:,} rows"
+        self.progress_bar.value = percent / 100
+        if all(r.finished for r in runs):
+            await self.finish(runs)
+
+    async def finish(self, runs: list[sync_status.RunStatus]) -> None:
+        self.timer.deactivate()
+        self.run_ids = []
+        self.button.props(remove="loading")
+        self.button.enable()
+        self.progress_box.set_visibility(False)
+        failed = [r for r in runs if r.status != "succeeded"]
+        rows = sum(r.rows for r in runs)
+        if not failed:
+            ui.notify(f"Sync finished — {rows:,} rows updated", type="positive")
+        else:
+            for r in failed:
+                name = r.account_name or f"act_{r.account_id}"
+                ui.notify(
+                    f"{name}: {r.advice or r.error or 'the sync failed'}", type="negative", multi_line=True
+                )
+        await _notify_listeners(self.client)
+
+
+def sync_button(user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now") -> SyncButton:
+    """A "Sync now" control for these accounts (``None`` = every account the user can see)."""
+    return SyncButton(user_id, accounts, label=label)
+
+
+def header_sync_button(content: ui.column, user_id: int, accounts: AccountsSource = None) -> SyncButton:
+    """The button in the frame's header (``content`` is what ``frame()`` yields)."""
+    with content.header_actions:  # type: ignore[attr-defined]
+        return sync_button(user_id, accounts)

@@ -1,0 +1,194 @@
+"""Sync (``/sync``): sync accounts now, follow the run, see the history and edit each account's schedule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nicegui import run, ui
+
+from trafficdash import db
+from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
+from trafficdash.jobs import status as sync_status
+from trafficdash.jobs.schedules import InvalidSchedule
+from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
+from trafficdash.ui.components.sync_button import header_sync_button, on_synced, sync_button
+from trafficdash.ui.frame import frame
+from trafficdash.ui.session_user import login_redirect, page_user
+
+FREQUENCY_LABELS = {0: "Off", 60: "Every hour", 1440: "Once a day"} | {
+    m: f"Every {m // 60} hours" for m in INTERVAL_CHOICES_MINUTES if m not in (0, 60, 1440)
+}
+STATUS_COLORS = {"succeeded": "positive", "failed": "negative", "abandoned": "warning", "running": "info"}
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+def _history(user_id: int) -> list[sync_status.RunStatus]:
+    with db.session_scope() as session:
+        return sync_status.history(session, user_id, limit=50)
+
+
+def _schedules(user_id: int) -> list[sync_status.ScheduleOut]:
+    with db.session_scope() as session:
+        return sync_status.schedule_list(session, user_id)
+
+
+def _save_schedule(user_id: int, account_id: int, interval: int, nightly: bool, hour: int) -> None:
+    with db.session_scope() as session:
+        require_admin(session, user_id, [account_id], what="sync schedules")
+        sync_status.update_schedule(
+            session,
+            user_id,
+            account_id,
+            interval_minutes=interval,
+            nightly_enabled=nightly,
+            nightly_hour=hour,
+        )
+
+
+class SyncPage:
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self.runs: list[sync_status.RunStatus] = []
+        self.schedule_rows: list[sync_status.ScheduleOut] = []
+        self.selected: list[int] = []
+
+    async def load(self) -> None:
+        self.runs = await run.io_bound(_history, self.user_id)
+        self.schedule_rows = await run.io_bound(_schedules, self.user_id)
+        self.history.refresh()
+        self.schedules.refresh()
+
+    def render(self) -> None:
+        with ui.column().classes("td-card w-full p-4 gap-3"):
+            ui.label("Sync now").classes("text-lg font-semibold")
+            ui.label("Pull the latest campaigns and insights of the chosen accounts from Meta.").classes(
+                "td-muted text-sm"
+            )
+            with ui.row().classes("items-center gap-4 w-full"):
+                self.picker = (
+                    ui.select({}, multiple=True, label="Accounts (none = all)", on_change=self._picked)
+                    .props("dark outlined dense use-chips clearable")
+                    .classes("min-w-[18rem]")
+                    .mark("sync-accounts")
+                )
+                sync_button(self.user_id, lambda: self.selected)
+        with ui.column().classes("td-card w-full p-4 gap-3"):
+            ui.label("Schedules").classes("text-lg font-semibold")
+            ui.label(
+                "Each account syncs in the background at its frequency, plus a nightly re-read of recent "
+                "days (Meta restates conversions) at the chosen hour in the account's time zone."
+            ).classes("td-muted text-sm")
+            self.schedules()
+        with ui.column().classes("td-card w-full p-4 gap-3"):
+            ui.label("History").classes("text-lg font-semibold")
+            self.history()
+
+    def _picked(self, event) -> None:
+        self.selected = [int(v) for v in (event.value or [])]
+
+    @ui.refreshable_method
+    def schedules(self) -> None:
+        if not self.schedule_rows:
+            ui.label("No ad account yet.").classes("td-muted")
+            return
+        self.picker.set_options(
+            {s.account_id: s.account_name or f"act_{s.account_id}" for s in self.schedule_rows}
+        )
+        for row in self.schedule_rows:
+            with ui.row().classes("items-center gap-4 w-full").mark(f"schedule-{row.account_id}"):
+                with ui.column().classes("gap-0 min-w-[14rem]"):
+                    ui.label(row.account_name or f"act_{row.account_id}").classes("font-medium")
+                    ui.label(row.timezone_name).classes("text-xs td-muted")
+                frequency = (
+                    ui.select(FREQUENCY_LABELS, value=row.interval_minutes, label="Frequency")
+                    .props("dark outlined dense")
+                    .classes("w-40")
+                    .mark(f"frequency-{row.account_id}")
+                )
+                nightly = ui.switch("Nightly re-read", value=row.nightly_enabled).mark(
+                    f"nightly-{row.account_id}"
+                )
+                hour = (
+                    ui.select({h: f"{h:02d}:00" for h in range(24)}, value=row.nightly_hour, label="At")
+                    .props("dark outlined dense")
+                    .classes("w-24")
+                )
+                with ui.column().classes("gap-0 text-xs td-muted"):
+                    ui.label(f"Next sync: {_when(row.next_sync_at)}").mark(f"next-sync-{row.account_id}")
+                    ui.label(f"Next nightly: {_when(row.next_nightly_at) if row.nightly_enabled else '—'}")
+
+                async def save(_=None, account_id=row.account_id, f=frequency, n=nightly, h=hour) -> None:
+                    try:
+                        await run.io_bound(
+                            _save_schedule, self.user_id, account_id, f.value, n.value, h.value
+                        )
+                    except (AccountNotFound, NotAdmin, InvalidSchedule) as exc:
+                        ui.notify(str(exc), type="negative")
+                        return
+                    ui.notify("Schedule saved", type="positive")
+                    await self.load()
+
+                frequency.on_value_change(save)
+                nightly.on_value_change(save)
+                hour.on_value_change(save)
+
+    @ui.refreshable_method
+    def history(self) -> None:
+        if not self.runs:
+            ui.label("No sync yet.").classes("td-muted").mark("history-empty")
+            return
+        columns = [
+            {"name": "account", "label": "Account", "field": "account", "align": "left"},
+            {"name": "trigger", "label": "Trigger", "field": "trigger", "align": "left"},
+            {"name": "started", "label": "Started", "field": "started", "align": "left"},
+            {"name": "duration", "label": "Duration", "field": "duration", "align": "right"},
+            {"name": "rows", "label": "Rows", "field": "rows", "align": "right"},
+            {"name": "status", "label": "Status", "field": "status", "align": "left"},
+            {"name": "error", "label": "Error", "field": "error", "align": "left"},
+        ]
+        rows = [
+            {
+                "id": r.run_id,
+                "account": r.account_name or f"act_{r.account_id}",
+                "trigger": r.trigger.replace("_", " "),
+                "started": _when(r.started_at or r.created_at),
+                "duration": _duration(r.duration_seconds),
+                "rows": f"{r.rows:,}",
+                "status": r.status,
+                "error": r.advice or "",
+            }
+            for r in self.runs
+        ]
+        table = ui.table(columns=columns, rows=rows, row_key="id").props("dark flat dense").classes("w-full")
+        table.add_slot(
+            "body-cell-status",
+            "<q-td :props='props'><q-badge :color=\"{"
+            + ", ".join(f"{k}: '{v}'" for k, v in STATUS_COLORS.items())
+            + "}[props.value] || 'grey'\" :label='props.value' /></q-td>",
+        )
+        table.mark("sync-history")
+
+
+def register() -> None:
+    @ui.page("/sync", title="Sync · trafficdash")
+    async def sync_page():
+        user = page_user()
+        if user is None:
+            return login_redirect("/sync")
+        page = SyncPage(user.id)
+        with frame("Sync") as content:
+            header_sync_button(content, user.id)
+            page.render()
+        on_synced(page.load)
+        await page.load()
+        return None
