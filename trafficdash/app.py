@@ -63,9 +63,19 @@ def build(settings: Settings | None = None) -> Settings:
     return settings
 
 
+def install_jobs(settings: Settings) -> None:
+    """Background jobs with the server's lifetime: embedded worker/scheduler threads, or (real Redis)
+    the schedules re-registered at start."""
+    from trafficdash.jobs.embedded import start_jobs, stop_jobs
+
+    app.on_startup(lambda: start_jobs(settings))
+    app.on_shutdown(stop_jobs)
+
+
 def run(settings: Settings | None = None) -> None:
     configure_logging(settings or get_settings())
     settings = build(settings)
+    install_jobs(settings)
     ui.run(
         host=settings.host,
         port=settings.port,
