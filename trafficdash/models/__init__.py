@@ -9,6 +9,7 @@ from trafficdash.models.rollups import (
     CampaignBreakdownRollup,
     CampaignDailyRollup,
 )
+from trafficdash.models.reports import ReportFile, ReportFrequency, ReportStatus, ScheduledReport
 from trafficdash.models.schedules import AccountSchedule
 from trafficdash.models.sync_runs import SyncRun, SyncStatus, SyncTrigger
 from trafficdash.models.users import ApiToken, ConnectionStatus, User
@@ -30,6 +31,10 @@ __all__ = [
     "ConnectionStatus",
     "DailyInsight",
     "PeriodReach",
+    "ReportFile",
+    "ReportFrequency",
+    "ReportStatus",
+    "ScheduledReport",
     "SyncRun",
     "SyncStatus",
     "SyncTrigger",
