@@ -13,13 +13,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics import cache
 from trafficdash.analytics.entities import entity_detail_uncached, entity_page
-from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
+from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.labels import breakdown_label
 from trafficdash.analytics.metrics import Totals, ratio
 from trafficdash.analytics.queries import (
@@ -47,7 +48,7 @@ from trafficdash.analytics.schemas import (
 from trafficdash.analytics.series import CurrencyGroup, currency_groups, daily_series, ranges_of, totals_of
 from trafficdash.auth.access import visible_account_ids, visible_accounts
 from trafficdash.db import utcnow
-from trafficdash.models import AdAccount, User
+from trafficdash.models import AdAccount, AdSet, Campaign, User
 from trafficdash.sync.runs import latest_run_per_account
 
 HUNDRED = Decimal(100)
@@ -63,11 +64,42 @@ def _check_visible(visible: Sequence[int], requested: Iterable[int]) -> None:
             raise AccountNotFound(account_id)
 
 
+def _check_drill_down(session: Session, visible: Sequence[int], filters: Filters) -> None:
+    """Drill-down ids of campaigns / ad sets the user cannot see answer 404, like foreign accounts."""
+    for level, model, wanted in (
+        ("campaign", Campaign, filters.campaign_ids),
+        ("adset", AdSet, filters.ad_set_ids),
+    ):
+        if not wanted:
+            continue
+        found = set(
+            session.scalars(select(model.id).where(model.id.in_(wanted), model.ad_account_id.in_(visible)))
+        )
+        for entity_id in wanted:
+            if entity_id not in found:
+                raise EntityNotFound(level, entity_id)
+
+
 def _visible_for(session: Session, user_id: int, filters: Filters) -> list[int]:
-    """The user's visible account ids, after checking that every requested one is among them."""
+    """The user's visible account ids, after checking that every requested id is among them."""
     visible = visible_account_ids(session, user_id)
     _check_visible(visible, filters.account_ids)
+    _check_drill_down(session, visible, filters)
     return visible
+
+
+def account_today(session: Session, user_id: int, account_ids: Sequence[int] = ()) -> date:
+    """Today in the time zone of the first requested account (else the user's first account).
+
+    Insight dates are account-local, so "yesterday" in Sao Paulo is not yesterday in Tokyo.
+    """
+    ids = list(account_ids) or visible_account_ids(session, user_id)[:1]
+    tz_name = session.scalar(select(AdAccount.timezone_name).where(AdAccount.id == ids[0])) if ids else None
+    try:
+        zone = ZoneInfo(tz_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return utcnow().astimezone(zone).date()
 
 
 # ---- reach ------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from trafficdash.api import health, me, sync, team, tokens
+from trafficdash.api import ad_accounts, campaigns, health, insights, me, sync, team, tokens
 
 
 def build_api_router() -> APIRouter:
@@ -11,5 +11,8 @@ def build_api_router() -> APIRouter:
     router.include_router(me.router)
     router.include_router(tokens.router)
     router.include_router(team.router)
+    router.include_router(ad_accounts.router)
+    router.include_router(campaigns.router)
+    router.include_router(insights.router)
     router.include_router(sync.router)
     return router
