@@ -1,6 +1,7 @@
 """Every table of the app. Import from here so Alembic sees the whole metadata."""
 
 from trafficdash.models.accounts import AdAccount, AdAccountAccess
+from trafficdash.models.alerts import Alert, AlertDelivery, AlertRule
 from trafficdash.models.entities import Ad, AdSet, Campaign
 from trafficdash.models.insights import BreakdownInsight, DailyInsight, PeriodReach
 from trafficdash.models.rollups import (
@@ -23,6 +24,9 @@ __all__ = [
     "AdAccount",
     "AdAccountAccess",
     "AdSet",
+    "Alert",
+    "AlertDelivery",
+    "AlertRule",
     "ApiToken",
     "BreakdownInsight",
     "Campaign",
