@@ -58,7 +58,14 @@ def _running(user_id: int, account_ids: list[int] | None) -> list[int]:
 
 
 class SyncButton:
-    def __init__(self, user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now") -> None:
+    def __init__(
+        self,
+        user_id: int,
+        accounts: AccountsSource = None,
+        *,
+        label: str = "Sync now",
+        marker: str = "sync-now",
+    ) -> None:
         self.user_id = user_id
         self.accounts = accounts
         self.run_ids: list[int] = []
@@ -67,10 +74,10 @@ class SyncButton:
             self.button = (
                 ui.button(label, icon="sync", on_click=self.start)
                 .props("unelevated no-caps color=primary")
-                .mark("sync-now")
+                .mark(marker)
             )
             with ui.column().classes("gap-0 min-w-[10rem]") as self.progress_box:
-                self.progress_label = ui.label("").classes("text-xs td-muted").mark("sync-progress")
+                self.progress_label = ui.label("").classes("text-xs td-muted").mark(f"{marker}-progress")
                 self.progress_bar = ui.linear_progress(value=0, show_value=False, size="4px").props("rounded")
         self.progress_box.set_visibility(False)
         self.timer = ui.timer(POLL_SECONDS, self.poll, active=False)
@@ -144,12 +151,14 @@ class SyncButton:
         await _notify_listeners(self.client)
 
 
-def sync_button(user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now") -> SyncButton:
+def sync_button(
+    user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now", marker: str = "sync-now"
+) -> SyncButton:
     """A "Sync now" control for these accounts (``None`` = every account the user can see)."""
-    return SyncButton(user_id, accounts, label=label)
+    return SyncButton(user_id, accounts, label=label, marker=marker)
 
 
 def header_sync_button(content: ui.column, user_id: int, accounts: AccountsSource = None) -> SyncButton:
     """The button in the frame's header (``content`` is what ``frame()`` yields)."""
     with content.header_actions:  # type: ignore[attr-defined]
-        return sync_button(user_id, accounts)
+        return sync_button(user_id, accounts, marker="sync-now-header")
