@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from trafficdash.api import ad_accounts, campaigns, health, insights, me, sync, team, tokens
+from trafficdash.api import ad_accounts, campaigns, health, insights, me, reports, sync, team, tokens
 
 
 def build_api_router() -> APIRouter:
@@ -14,5 +14,6 @@ def build_api_router() -> APIRouter:
     router.include_router(ad_accounts.router)
     router.include_router(campaigns.router)
     router.include_router(insights.router)
+    router.include_router(reports.router)
     router.include_router(sync.router)
     return router

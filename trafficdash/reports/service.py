@@ -365,3 +365,13 @@ def _error_message(exc: BaseException) -> str:
     if isinstance(exc, InvalidFilters):
         return f"The report's filters are no longer valid: {exc}"
     return f"The report could not be built ({type(exc).__name__}). Try again, or contact your administrator."
+
+
+def purge_file(report_id: int) -> None:
+    """Delete a report's file now (an e-mail-only scheduled report, once delivered)."""
+    with db.session_scope() as session:
+        report = session.get(ReportFile, report_id)
+        if report is not None:
+            _remove_file(report.file_name)
+            report.file_name = None
+            report.status = ReportStatus.EXPIRED.value
