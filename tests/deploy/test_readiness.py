@@ -72,20 +72,54 @@ def test_an_unreachable_database_fails_readiness(registered_worker, monkeypatch)
     assert status == 503 and body["failing"] == ["database"]
 
 
+def test_a_beat_with_a_ttl_is_alive_until_it_expires() -> None:
+    client = redis_conn.get_redis()
+    client.set(SCHEDULER_HEARTBEAT_KEY, datetime.now(UTC).isoformat(), ex=25)  # what the scheduler writes
+    assert scheduler_beating(client)
+    client.delete(SCHEDULER_HEARTBEAT_KEY)
+    assert not scheduler_beating(client)
+
+
 @pytest.mark.parametrize(
     ("value", "beating"),
     [
         (lambda now: str(now - 10), True),
         (lambda now: datetime.fromtimestamp(now - 10, UTC).isoformat(), True),
         (lambda now: datetime.fromtimestamp(now - 3600, UTC).isoformat(), False),
-        (lambda now: "alive", True),  # a bare marker: the key's TTL is the beat
+        (lambda now: "alive", False),  # neither a TTL nor a time: nothing says it is recent
     ],
 )
-def test_heartbeat_value_formats(value, beating: bool) -> None:
+def test_a_beat_without_ttl_is_judged_by_its_time(value, beating: bool) -> None:
     client = redis_conn.get_redis()
     now = time.time()
-    client.set(SCHEDULER_HEARTBEAT_KEY, value(now), ex=60)
+    client.set(SCHEDULER_HEARTBEAT_KEY, value(now))
     assert scheduler_beating(client, now=now) is beating
+
+
+def test_embedded_default_turns_ready_with_its_threads(monkeypatch) -> None:
+    """No Redis configured: the in-process stand-in, a worker thread and a scheduler thread."""
+    from trafficdash.api.health import readiness
+    from trafficdash.jobs import embedded
+    from trafficdash.jobs.embedded import EmbeddedJobs
+    from trafficdash.settings import reset_settings_cache
+
+    monkeypatch.delenv("TRAFFICDASH_REDIS_URL", raising=False)
+    reset_settings_cache()
+    redis_conn.reset()
+    assert readiness().failing == ["workers", "scheduler"]
+    jobs = EmbeddedJobs(scheduler_interval=1)
+    monkeypatch.setattr(embedded, "_embedded", jobs)
+    jobs.start()
+    try:
+        deadline = time.monotonic() + 20
+        while readiness().status != "ready" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        answer = readiness()
+        assert answer.status == "ready", answer
+    finally:
+        jobs.stop()
+    assert "workers" in readiness().failing
+    redis_conn.reset()
 
 
 def test_liveness_stays_up_when_not_ready(user) -> None:

@@ -14,6 +14,8 @@ from rq import Worker
 from sqlalchemy import text
 
 from trafficdash import __version__, db, redis_conn
+from trafficdash.jobs import embedded
+from trafficdash.jobs.runner import SCHEDULER_HEARTBEAT_KEY
 
 router = APIRouter(tags=["health"])
 
@@ -44,9 +46,7 @@ def health() -> Health:
     return Health(status=status, version=__version__, database=database, redis=redis_state)
 
 
-# Written by the scheduler process (or the embedded scheduler thread) on every beat, with a TTL.
-SCHEDULER_HEARTBEAT_KEY = "trafficdash:scheduler:heartbeat"
-# A beat that stored its time and is older than this is a stopped scheduler even if the key lingers.
+# A beat stored without a TTL (the scheduler sets one) counts only while younger than this.
 SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS = 300.0
 
 CheckName = Literal["database", "redis", "workers", "scheduler"]
@@ -60,15 +60,17 @@ class Readiness(BaseModel):
 
 
 def live_worker_count(client: redis.Redis) -> int:
-    """RQ workers whose registration key is alive (a dead worker's key expires with its TTL)."""
+    """RQ workers whose registration key is alive (a dead worker's key expires with its TTL),
+    or, in the embedded default, the live worker thread (it registers only while it works)."""
     try:
-        return len(Worker.all(connection=client))
+        registered = len(Worker.all(connection=client))
     except redis.RedisError:
-        return 0
+        registered = 0
+    return max(registered, embedded.worker_threads_alive())
 
 
 def _beat_time(raw: bytes) -> float | None:
-    """The stored beat as epoch seconds, if the value is a time (epoch or ISO 8601)."""
+    """The stored beat as epoch seconds, if the value is a time (epoch or ISO 8601 with zone)."""
     value = raw.decode(errors="replace").strip()
     try:
         return float(value)
@@ -82,14 +84,21 @@ def _beat_time(raw: bytes) -> float | None:
 
 
 def scheduler_beating(client: redis.Redis, now: float | None = None) -> bool:
+    """The scheduler writes ``SCHEDULER_HEARTBEAT_KEY`` each pass with a TTL of a few intervals:
+    a live key is a live scheduler. A key without TTL is judged by the time it holds."""
     try:
-        raw = client.get(SCHEDULER_HEARTBEAT_KEY)
+        pipe = client.pipeline()
+        pipe.get(SCHEDULER_HEARTBEAT_KEY)
+        pipe.ttl(SCHEDULER_HEARTBEAT_KEY)
+        raw, ttl = pipe.execute()
     except redis.RedisError:
         return False
     if raw is None:
         return False
+    if ttl is not None and ttl > 0:
+        return True
     beat = _beat_time(raw)
-    return beat is None or (now or time.time()) - beat <= SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS
+    return beat is not None and (now or time.time()) - beat <= SCHEDULER_HEARTBEAT_MAX_AGE_SECONDS
 
 
 def readiness() -> Readiness:

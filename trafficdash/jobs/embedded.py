@@ -79,6 +79,13 @@ def start_jobs(settings: Settings | None = None) -> EmbeddedJobs | None:
     return _embedded
 
 
+def worker_threads_alive() -> int:
+    """Live embedded worker threads (readiness: the thread registers with RQ only while it works)."""
+    if _embedded is None:
+        return 0
+    return sum(1 for t in _embedded.threads if t.name == "td-worker" and t.is_alive())
+
+
 def stop_jobs() -> None:
     global _embedded
     if _embedded is not None:
