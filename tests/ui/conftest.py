@@ -3,6 +3,8 @@ sign a simulated browser in with chosen dashboard filters."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from nicegui import app
@@ -25,4 +27,20 @@ async def open_as(sim: SimUser, user_id: int, path: str = "/", **filters: Any) -
     await sign_in(sim, user_id, path)
 
 
-__all__ = ["JAN", "WEEK2", "World", "open_as", "world"]
+async def settled(sim: SimUser, timeout: float = 5.0) -> None:
+    """Wait until a filter change has redrawn: the loading skeleton came and went."""
+    await asyncio.sleep(0.05)  # let the change handler start
+    deadline = time.monotonic() + timeout
+    while _loading(sim):
+        assert time.monotonic() < deadline, "still loading"
+        await asyncio.sleep(0.02)
+
+
+def _loading(sim: SimUser) -> bool:
+    try:
+        return bool(sim.find(marker="loading").elements)
+    except AssertionError:  # find() insists on a match
+        return False
+
+
+__all__ = ["JAN", "WEEK2", "World", "open_as", "settled", "world"]

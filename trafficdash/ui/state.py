@@ -68,6 +68,8 @@ class DashboardState:
     # --- dates ----------------------------------------------------------------------------
     def resolve_dates(self, accounts: list[AccountStatus]) -> None:
         """A preset is re-resolved on every visit (so "yesterday" moves with the calendar)."""
+        if self.compare == "custom" and not (self.compare_since and self.compare_until):
+            self.compare = "previous"
         if self.preset != "custom" or self.since is None or self.until is None:
             if self.preset == "custom":
                 self.preset = DEFAULT_PRESET

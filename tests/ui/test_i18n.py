@@ -1,0 +1,76 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from trafficdash.i18n import (
+    format_change_percent,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    normalize_locale,
+    t,
+)
+from trafficdash.i18n.messages import MESSAGES
+from trafficdash.ui.formatters import format_metric
+
+
+def test_both_locales_have_every_message() -> None:
+    assert set(MESSAGES["en"]) == set(MESSAGES["pt_BR"])
+    for key, text in MESSAGES["en"].items():
+        assert text.count("{") == MESSAGES["pt_BR"][key].count("{"), key
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "locale", "expected"),
+    [
+        (Decimal("1234.56"), "BRL", "pt_BR", "R$ 1.234,56"),
+        (Decimal("1234.56"), "USD", "en", "$1,234.56"),
+        (Decimal("1234.56"), "USD", "pt-BR", "US$ 1.234,56"),
+        (Decimal("1234.56"), "BRL", "en", "R$1,234.56"),
+        (Decimal("0.005"), "USD", "en", "$0.01"),  # half-up, like Meta's reports
+        (Decimal("-0.004"), "USD", "en", "$0.00"),
+        (Decimal("-12.5"), "EUR", "pt_BR", "-€ 12,50"),
+        (Decimal("1234567"), "JPY", "en", "¥1,234,567"),
+        (Decimal("3"), "CHF", "en", "CHF 3.00"),
+        (None, "USD", "en", "—"),
+    ],
+)
+def test_money(value: Decimal | None, currency: str, locale: str, expected: str) -> None:
+    assert format_money(value, currency, locale) == expected
+
+
+def test_money_is_exact_for_big_decimals() -> None:
+    # A float would lose the cent here.
+    assert format_money(Decimal("12345678901234.57"), "USD", "en") == "$12,345,678,901,234.57"
+
+
+def test_numbers_percent_dates() -> None:
+    assert format_number(1234, "pt_BR") == "1.234"
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_percent(Decimal("12.34"), "pt_BR") == "12,3%"
+    assert format_percent(Decimal("12.35"), "en") == "12.4%"
+    assert format_change_percent(Decimal("5"), "en") == "+5.0%"
+    assert format_change_percent(Decimal("-5"), "pt_BR") == "-5,0%"
+    assert format_percent(None, "en") == "—"
+    assert format_date(date(2026, 11, 20), "en") == "Nov 20, 2026"
+    assert format_date(date(2026, 11, 20), "pt_BR") == "20/11/2026"
+    assert format_date(date(2026, 11, 20), "pt_BR", short=True) == "20 nov"
+
+
+def test_metric_formats() -> None:
+    assert format_metric("ctr", Decimal("1.23456"), "USD", "en") == "1.23%"
+    assert format_metric("roas", Decimal("3.256"), "BRL", "pt_BR") == "3,26x"
+    assert format_metric("cpa", None, "BRL", "pt_BR") == "—"
+    assert format_metric("conversions", Decimal("7"), "USD", "en") == "7"
+    assert format_metric("conversions", Decimal("7.5"), "USD", "en") == "7.50"
+    assert format_metric("impressions", 1234567, "USD", "pt_BR") == "1.234.567"
+
+
+def test_t_falls_back_and_fills_placeholders() -> None:
+    assert t("kpi.spend", "pt_BR") == "Valor gasto"
+    assert t("filters.all_currency", "en", currency="BRL") == "All BRL accounts"
+    assert t("no.such.key", "pt_BR", default="Fallback") == "Fallback"
+    assert normalize_locale("pt-BR") == "pt_BR"
+    assert normalize_locale("de") == "en"
