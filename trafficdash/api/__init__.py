@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from trafficdash.api import ad_accounts, campaigns, health, insights, me, reports, sync, team, tokens
+from trafficdash.api import ad_accounts, alerts, campaigns, health, insights, me, reports, sync, team, tokens
 
 
 def build_api_router() -> APIRouter:
@@ -16,4 +16,5 @@ def build_api_router() -> APIRouter:
     router.include_router(insights.router)
     router.include_router(reports.router)
     router.include_router(sync.router)
+    router.include_router(alerts.router)
     return router

@@ -260,7 +260,12 @@ class RegistrationReport:
 
 def register_all(scheduler: Scheduler | None = None, now: datetime | None = None) -> RegistrationReport:
     """Mirror every account's schedule into rq-scheduler (idempotent; see the module doc)."""
-    return _register(scheduler, None, now)
+    report = _register(scheduler, None, now)
+    # The alert evaluation and the daily anomaly check (stable "trafficdash-alerts-" ids, not counted here).
+    from trafficdash.alerts.tasks import register_schedules as register_alert_schedules
+
+    register_alert_schedules(scheduler or make_scheduler(), now)
+    return report
 
 
 def register_accounts(

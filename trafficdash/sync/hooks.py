@@ -38,6 +38,10 @@ def after_sync(session: Session, account_id: int, since: date, until: date) -> l
     if bump is not None:
         bump(account_id)
         ran.append("bump_account_version")
+    evaluate_alerts = _optional("trafficdash.alerts.hooks", "evaluate_after_commit")
+    if evaluate_alerts is not None:
+        evaluate_alerts(session, account_id)
+        ran.append("evaluate_alerts")
     if not ran:
         log.debug("no post-sync hooks available yet for account %s", account_id)
     return ran

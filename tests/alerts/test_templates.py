@@ -1,0 +1,81 @@
+"""Each template against the synced sandbox account (today pinned): real numbers that trigger it,
+and numbers that do not; where the sandbox's normal data never crosses a template's line, the rows are
+changed the way the situation would change them (a campaign that stops delivering, a smaller reach)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.alerts.helpers import TODAY, campaign_named, evaluate, execute, firing, rebuild, rule_from
+from trafficdash import db
+
+
+def test_spending_with_no_conversions_fires_for_the_campaign_that_converted_nothing(data):
+    outcome = evaluate(rule_from(data, "spend_no_conversions"))
+    # Today (12:00 local) the Leads campaign spent 1,017.36 and converted nothing; the two Sales
+    # campaigns converted once each.
+    assert firing(outcome) == {"[Leads] Catalog 02"}
+    assert {o.subject_name: o.holds for o in outcome.observations} == {
+        "[Leads] Catalog 02": True,
+        "[Sales] Black Friday 03": False,
+        "[Sales] Lookalike 1% 01": False,
+    }
+    (alert_values,) = [o.values for o in outcome.observations if o.holds]
+    assert alert_values["value"] == "0.0000" or alert_values["value"].startswith("0")
+    assert alert_values["spend"] == "1017.36"
+
+
+def test_spending_with_no_conversions_respects_the_minimum_spend(data):
+    outcome = evaluate(rule_from(data, "spend_no_conversions", min_spend="5000"))
+    assert firing(outcome) == set()
+    assert all(o.holds is None for o in outcome.observations)  # too little volume to judge
+    assert outcome.state == "no_data"
+
+
+def test_cpa_above_its_7_day_average(data):
+    quiet = evaluate(rule_from(data, "cpa_above_7d_average"))
+    # Yesterday's CPA (439.57) is below the trailing week's, so the default template stays quiet.
+    assert quiet.state == "ok" and firing(quiet) == set()
+    loud = evaluate(rule_from(data, "cpa_above_7d_average", window="today"))
+    # Today so far: 2,133.21 for 2 conversions = 1,066.61, more than twice the week's CPA.
+    assert loud.state == "firing"
+    (obs,) = loud.observations
+    assert obs.values["value"] == "1066.61"
+    assert float(obs.values["change_pct"]) > 100
+
+
+def test_roas_below_1(data):
+    account = evaluate(rule_from(data, "roas_below_1"))
+    assert account.state == "firing"  # the account returned 0.65 per unit spent over the last 3 days
+    (obs,) = account.observations
+    assert obs.values["value"] == "0.6488"
+    lookalike = campaign_named(data, "[Sales] Lookalike")
+    good = evaluate(rule_from(data, "roas_below_1", scope="campaign", campaign_id=lookalike))
+    assert good.state == "ok" and firing(good) == set()
+
+
+def test_frequency_above_4(data):
+    quiet = evaluate(rule_from(data, "frequency_above_4"))
+    assert quiet.state == "ok"  # 3.14 over the last 7 days
+    # The same impressions reaching a third of the people: creative fatigue.
+    execute(
+        "UPDATE period_reach SET reach = reach / 3 WHERE level = 'account' AND date_start = :s AND date_stop = :u",
+        s=TODAY - timedelta(days=7),
+        u=TODAY - timedelta(days=1),
+    )
+    from trafficdash.analytics.cache import bump_account_version
+
+    bump_account_version(data.account_id)
+    loud = evaluate(rule_from(data, "frequency_above_4"))
+    assert loud.state == "firing"
+    assert float(loud.observations[0].values["value"]) > 9
+
+
+def test_an_active_campaign_that_delivered_nothing_today(data):
+    rule_id = rule_from(data, "active_no_delivery")
+    assert firing(evaluate(rule_id)) == set()  # every active campaign has impressions today
+    black_friday = campaign_named(data, "[Sales] Black Friday")
+    execute("DELETE FROM insights_daily WHERE campaign_id = :c AND date = :d", c=black_friday, d=TODAY)
+    with db.session_scope() as session:
+        rebuild(session, data.account_id, TODAY, TODAY)
+    assert firing(evaluate(rule_id)) == {"[Sales] Black Friday 03"}
