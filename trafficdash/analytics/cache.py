@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import redis
@@ -58,6 +59,12 @@ def cache_key(kind: str, visible_account_ids: Iterable[int], params: Any) -> str
     return f"{PREFIX}:{SCHEMA_VERSION}:{kind}:{digest}"
 
 
+@lru_cache(maxsize=64)
+def _adapter(answer_type: Any) -> TypeAdapter[Any]:
+    # Building a TypeAdapter costs milliseconds: once per answer type, not per request.
+    return TypeAdapter(answer_type)
+
+
 def cached(
     kind: str,
     visible_account_ids: Iterable[int],
@@ -69,7 +76,7 @@ def cached(
 
     A Redis outage degrades to computing every time (logged), never to an error page.
     """
-    adapter: TypeAdapter[Any] = TypeAdapter(answer_type)
+    adapter = _adapter(answer_type)
     try:
         key = cache_key(kind, visible_account_ids, params)
         hit = get_redis().get(key)

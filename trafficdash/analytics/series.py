@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -24,17 +24,23 @@ class CurrencyGroup:
     account_ids: tuple[int, ...]
 
 
-def currency_groups(session: Session, visible: Sequence[int], filters: Filters) -> list[CurrencyGroup]:
-    """The requested accounts (or all visible ones) grouped per currency, in currency order."""
+def currency_groups(
+    session: Session, visible: Sequence[int], filters: Filters, currencies: Mapping[int, str] | None = None
+) -> list[CurrencyGroup]:
+    """The requested accounts (or all visible ones) grouped per currency, in currency order.
+
+    ``currencies`` (account id -> currency) saves the query when the caller already has them.
+    """
     wanted = filters.account_ids or list(visible)
     if not wanted:
         return []
-    rows = session.execute(
-        select(AdAccount.id, AdAccount.currency).where(AdAccount.id.in_(wanted)).order_by(AdAccount.id)
-    ).all()
+    if currencies is None:
+        rows = session.execute(select(AdAccount.id, AdAccount.currency).where(AdAccount.id.in_(wanted))).all()
+        currencies = {account_id: currency for account_id, currency in rows}
     by_currency: dict[str, list[int]] = defaultdict(list)
-    for account_id, currency in rows:
-        if filters.currency is None or currency == filters.currency:
+    for account_id in sorted(wanted):
+        currency = currencies.get(account_id)
+        if currency is not None and (filters.currency is None or currency == filters.currency):
             by_currency[currency].append(account_id)
     if filters.currency and not by_currency:
         raise InvalidFilters(f"None of the selected ad accounts uses the currency {filters.currency}.")

@@ -48,7 +48,7 @@ from trafficdash.analytics.schemas import (
 from trafficdash.analytics.series import CurrencyGroup, currency_groups, daily_series, ranges_of, totals_of
 from trafficdash.auth.access import visible_account_ids, visible_accounts
 from trafficdash.db import utcnow
-from trafficdash.models import AdAccount, AdSet, Campaign, User
+from trafficdash.models import AdAccount, AdAccountAccess, AdSet, Campaign, User
 from trafficdash.sync.runs import latest_run_per_account
 
 HUNDRED = Decimal(100)
@@ -80,12 +80,25 @@ def _check_drill_down(session: Session, visible: Sequence[int], filters: Filters
                 raise EntityNotFound(level, entity_id)
 
 
-def _visible_for(session: Session, user_id: int, filters: Filters) -> list[int]:
-    """The user's visible account ids, after checking that every requested id is among them."""
-    visible = visible_account_ids(session, user_id)
+def _scope_for(session: Session, user_id: int, filters: Filters) -> tuple[list[int], dict[int, str]]:
+    """The user's visible account ids and their currencies (one query), after checking that
+    every requested id is among them."""
+    rows = session.execute(
+        select(AdAccountAccess.ad_account_id, AdAccount.currency)
+        .join(AdAccount, AdAccount.id == AdAccountAccess.ad_account_id)
+        .where(AdAccountAccess.user_id == user_id)
+        .order_by(AdAccountAccess.ad_account_id)
+    ).all()
+    currencies = {account_id: currency for account_id, currency in rows}
+    visible = list(currencies)
     _check_visible(visible, filters.account_ids)
     _check_drill_down(session, visible, filters)
-    return visible
+    return visible, currencies
+
+
+def _visible_for(session: Session, user_id: int, filters: Filters) -> list[int]:
+    """The user's visible account ids, after checking that every requested id is among them."""
+    return _scope_for(session, user_id, filters)[0]
 
 
 def account_today(session: Session, user_id: int, account_ids: Sequence[int] = ()) -> date:
@@ -159,8 +172,10 @@ def _kpis(current: Totals, previous: Totals | None) -> dict[str, KpiValue]:
     return {k: KpiValue.build(k, cur[k], prev.get(k)) for k in KPI_KEYS}
 
 
-def _summary(session: Session, visible: Sequence[int], filters: Filters) -> SummaryResponse:
-    groups = currency_groups(session, visible, filters)
+def _summary(
+    session: Session, visible: Sequence[int], filters: Filters, currencies: dict[int, str] | None = None
+) -> SummaryResponse:
+    groups = currency_groups(session, visible, filters, currencies)
     ids = tuple(a for g in groups for a in g.account_ids)
     sel = Selection(ids, filters)
     ranges = ranges_of(filters)
@@ -195,34 +210,42 @@ def _summary(session: Session, visible: Sequence[int], filters: Filters) -> Summ
 
 def summary(session: Session, user_id: int, filters: Filters) -> SummaryResponse:
     """KPIs of the range (and the comparison range) per currency."""
-    visible = _visible_for(session, user_id, filters)
+    visible, currencies = _scope_for(session, user_id, filters)
     return cache.cached(
-        "summary", visible, filters, SummaryResponse, lambda: _summary(session, visible, filters)
+        "summary", visible, filters, SummaryResponse, lambda: _summary(session, visible, filters, currencies)
     )
 
 
 # ---- daily ------------------------------------------------------------------------------------
 
 
-def _daily(session: Session, visible: Sequence[int], filters: Filters) -> list[DailySeries]:
-    groups = currency_groups(session, visible, filters)
+def _daily(
+    session: Session, visible: Sequence[int], filters: Filters, currencies: dict[int, str] | None = None
+) -> list[DailySeries]:
+    groups = currency_groups(session, visible, filters, currencies)
     sel = Selection(tuple(a for g in groups for a in g.account_ids), filters)
     return daily_series(session, sel, groups, filters)
 
 
 def daily(session: Session, user_id: int, filters: Filters) -> list[DailySeries]:
     """One point per day of the range (and of the comparison range), per currency."""
-    visible = _visible_for(session, user_id, filters)
+    visible, currencies = _scope_for(session, user_id, filters)
     return cache.cached(
-        "daily", visible, filters, list[DailySeries], lambda: _daily(session, visible, filters)
+        "daily", visible, filters, list[DailySeries], lambda: _daily(session, visible, filters, currencies)
     )
 
 
 # ---- breakdowns -------------------------------------------------------------------------------
 
 
-def _breakdown(session: Session, visible: Sequence[int], filters: Filters, dimension: str) -> list[Breakdown]:
-    groups = currency_groups(session, visible, filters)
+def _breakdown(
+    session: Session,
+    visible: Sequence[int],
+    filters: Filters,
+    dimension: str,
+    currencies: dict[int, str] | None = None,
+) -> list[Breakdown]:
+    groups = currency_groups(session, visible, filters, currencies)
     sel = Selection(tuple(a for g in groups for a in g.account_ids), filters)
     rows = breakdown_sums(session, sel, dimension, filters.since, filters.until)
     out = []
@@ -263,13 +286,13 @@ def breakdown(session: Session, user_id: int, filters: Filters, dimension: str) 
         raise InvalidFilters(
             f"Unknown breakdown dimension {dimension!r}; use one of: {', '.join(DIMENSIONS)}."
         )
-    visible = _visible_for(session, user_id, filters)
+    visible, currencies = _scope_for(session, user_id, filters)
     return cache.cached(
         f"breakdown:{dimension}",
         visible,
         filters,
         list[Breakdown],
-        lambda: _breakdown(session, visible, filters, dimension),
+        lambda: _breakdown(session, visible, filters, dimension, currencies),
     )
 
 

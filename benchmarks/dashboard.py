@@ -1,0 +1,320 @@
+"""Dashboard benchmark: ``/api/insights/summary`` on PostgreSQL at 100,000 and 1,000,000 daily ad rows.
+
+Builds its own database (dropped at the end): 4 ad accounts (USD, USD, BRL, EUR), 2,400 ads,
+daily ad rows generated server-side (INSERT ... SELECT generate_series: no Python in the
+loop) plus 2 breakdown rows per ad and day, then the rollups through the app's own
+``refresh_all_rollups``. The growth step adds older days to the same ads, so the question
+(the last 30 days vs the 30 before, every account, grouped per currency) stays the same.
+
+Prints per scale: the endpoint's p50 uncached (cache flushed before every call) and cached,
+the p50 of the raw SQL statements it runs (captured from the engine, replayed on a raw
+psycopg connection), and their ratio.
+
+    .venv/bin/python benchmarks/dashboard.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--redis-url redis://127.0.0.1:6379] [--iterations 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import redis
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ACCOUNTS = [(9101, "USD"), (9102, "USD"), (9103, "BRL"), (9104, "EUR")]
+CAMPAIGNS_PER_ACCOUNT = 50
+ADSETS_PER_CAMPAIGN = 4
+ADS_PER_ADSET = 3
+ADS = len(ACCOUNTS) * CAMPAIGNS_PER_ACCOUNT * ADSETS_PER_CAMPAIGN * ADS_PER_ADSET  # 2,400
+LAST_DAY = date(2026, 11, 20)
+SCALES = (100_000, 1_000_000)
+
+
+def days_for(rows: int) -> int:
+    return -(-rows // ADS)
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def timed(
+    fn: Callable[[], object], iterations: int, before: Callable[[], object] | None = None
+) -> list[float]:
+    out = []
+    for _ in range(iterations):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+ENTITY_SQL = (
+    """
+    INSERT INTO campaigns (id, ad_account_id, name, status, effective_status, objective, is_deleted, synced_at)
+    SELECT :base + c, :acc, 'Campaign ' || c, CASE WHEN c % 5 = 0 THEN 'PAUSED' ELSE 'ACTIVE' END,
+           CASE WHEN c % 5 = 0 THEN 'PAUSED' ELSE 'ACTIVE' END,
+           CASE WHEN c % 2 = 0 THEN 'OUTCOME_SALES' ELSE 'OUTCOME_TRAFFIC' END, false, now()
+    FROM generate_series(1, :nc) c
+    """,
+    """
+    INSERT INTO ad_sets (id, ad_account_id, campaign_id, name, status, effective_status, targeting, is_deleted, synced_at)
+    SELECT :base + 10000 + c * 10 + s, :acc, :base + c, 'Ad set ' || c || '.' || s, 'ACTIVE', 'ACTIVE', '{}', false, now()
+    FROM generate_series(1, :nc) c, generate_series(1, :ns) s
+    """,
+    """
+    INSERT INTO ads (id, ad_account_id, campaign_id, ad_set_id, name, status, effective_status, creative, is_deleted, synced_at)
+    SELECT :base + 100000 + (c * 10 + s) * 10 + a, :acc, :base + c, :base + 10000 + c * 10 + s,
+           'Ad ' || c || '.' || s || '.' || a, 'ACTIVE', 'ACTIVE', '{}', false, now()
+    FROM generate_series(1, :nc) c, generate_series(1, :ns) s, generate_series(1, :na) a
+    """,
+)
+
+
+def create_entities(conn: sa.Connection) -> None:
+    for account_id, _ in ACCOUNTS:
+        base = account_id * 1_000_000
+        values = {
+            "base": base,
+            "acc": account_id,
+            "nc": CAMPAIGNS_PER_ACCOUNT,
+            "ns": ADSETS_PER_CAMPAIGN,
+            "na": ADS_PER_ADSET,
+        }
+        for statement in ENTITY_SQL:
+            conn.execute(sa.text(statement), values)
+
+
+def insert_days(conn: sa.Connection, first: date, last: date) -> None:
+    """Daily rows for every ad and day in first..last, and 2 breakdown rows (placement, device) each."""
+    params = {"first": first, "last": last}
+    conn.execute(
+        sa.text(
+            """
+            INSERT INTO insights_daily (ad_id, date, ad_account_id, campaign_id, ad_set_id, impressions, clicks,
+                link_clicks, spend, reach, conversions, conversion_value, actions, action_values,
+                cost_per_action_type, purchase_roas, synced_at)
+            SELECT a.id, d::date, a.ad_account_id, a.campaign_id, a.ad_set_id, x.imp, x.imp / 50, x.imp / 70,
+                   round(x.imp * 0.0123, 2), x.imp * 8 / 10, x.imp / 900, round(x.imp * 0.045, 2),
+                   '[]', '[]', '[]', '[]', now()
+            FROM ads a CROSS JOIN generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day') d
+            CROSS JOIN LATERAL (SELECT 400 + ((a.id * 7919 + extract(epoch FROM d)::bigint / 86400 * 104729) % 1600) AS imp) x
+            """
+        ),
+        params,
+    )
+    conn.execute(
+        sa.text(
+            """
+            INSERT INTO insights_breakdown (ad_id, date, breakdown, value_1, value_2, ad_account_id, campaign_id,
+                ad_set_id, impressions, clicks, link_clicks, spend, reach, conversions, conversion_value,
+                actions, action_values, synced_at)
+            SELECT i.ad_id, i.date, b.kind, b.v1, b.v2, i.ad_account_id, i.campaign_id, i.ad_set_id, i.impressions,
+                   i.clicks, i.link_clicks, i.spend, i.reach, i.conversions, i.conversion_value, '[]', '[]', now()
+            FROM insights_daily i
+            CROSS JOIN LATERAL (VALUES
+                ('placement', CASE WHEN i.ad_id % 2 = 0 THEN 'facebook' ELSE 'instagram' END, 'feed'),
+                ('device', CASE WHEN i.ad_id % 3 = 0 THEN 'desktop' ELSE 'mobile_app' END, '')) AS b(kind, v1, v2)
+            WHERE i.date BETWEEN :first AND :last
+            """
+        ),
+        params,
+    )
+
+
+def refresh(first: date, last: date) -> float:
+    from trafficdash.analytics.rollups import refresh_rollups
+    from trafficdash.db import session_scope
+
+    start = time.perf_counter()
+    with session_scope() as session:
+        for account_id, _ in ACCOUNTS:
+            refresh_rollups(session, account_id, first, last)
+    return time.perf_counter() - start
+
+
+def raw_sql_of(engine: sa.Engine, call: Callable[[], None], iterations: int) -> tuple[list, list[float]]:
+    """The SQL statements one call runs (captured from the engine), and their replay times on a raw connection."""
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+
+        def replay() -> None:
+            for statement, parameters in statements:
+                cur.execute(statement, parameters)
+                if cur.description:
+                    cur.fetchall()
+            raw.rollback()
+
+        return statements, timed(replay, iterations)
+    finally:
+        raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--admin-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379")
+    parser.add_argument("--iterations", type=int, default=200)
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    name = f"td_bench_dashboard_{os.getpid()}_{secrets.token_hex(2)}"
+    admin = sa.create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = make_url(args.admin_url).set(database=name).render_as_string(hide_password=False)
+    # A Redis database of our own, claimed like the test sessions claim theirs.
+    control = redis.Redis.from_url(args.redis_url, db=0)
+    redis_db, claim = next(
+        (n, f"trafficdash:test-claim:{n}")
+        for n in range(15, 0, -1)
+        if control.set(f"trafficdash:test-claim:{n}", os.getpid(), nx=True, ex=3600)
+    )
+    os.environ.update(
+        {
+            "TRAFFICDASH_DATABASE_URL": url,
+            "TRAFFICDASH_REDIS_URL": f"{args.redis_url}/{redis_db}",
+            "TRAFFICDASH_DATA_DIR": f"/tmp/{name}",
+            "TRAFFICDASH_SECRET_KEY": "bench-" + secrets.token_hex(8),
+            "TRAFFICDASH_LOG_LEVEL": "WARNING",
+        }
+    )
+    try:
+        run(url, args.iterations)
+    finally:
+        from trafficdash import db, redis_conn
+
+        try:
+            redis_conn.get_redis().flushdb()
+        finally:
+            redis_conn.reset()
+            control.delete(claim)
+            db.dispose()
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def run(url: str, iterations: int) -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from trafficdash import db, migrations, redis_conn
+    from trafficdash.analytics import service
+    from trafficdash.analytics.schemas import Filters
+    from trafficdash.api import build_api_router
+    from trafficdash.auth import api_tokens
+    from trafficdash.models import AdAccount, AdAccountAccess, PeriodReach, User
+
+    migrations.upgrade(url)
+    db.configure()
+    engine = db.get_engine()
+    with db.session_scope() as session:
+        user = User(email="bench@example.com", name="Bench")
+        session.add(user)
+        session.flush()
+        for account_id, currency in ACCOUNTS:
+            session.add(AdAccount(id=account_id, name=f"Bench {currency} {account_id}", currency=currency))
+            session.flush()
+            session.add(AdAccountAccess(user_id=user.id, ad_account_id=account_id))
+        _, token = api_tokens.create_token(session, user, "bench")
+        user_id = user.id
+    with engine.begin() as conn:
+        create_entities(conn)
+
+    until = LAST_DAY
+    since = until - timedelta(days=29)
+    params = {"since": since.isoformat(), "until": until.isoformat()}
+    with db.session_scope() as session:  # Meta's reach of the asked range, as the sync stores it
+        for account_id, _ in ACCOUNTS:
+            for s, u in ((since, until), (since - timedelta(days=30), since - timedelta(days=1))):
+                session.add(
+                    PeriodReach(
+                        level="account",
+                        entity_id=account_id,
+                        ad_account_id=account_id,
+                        date_start=s,
+                        date_stop=u,
+                        reach=123_456,
+                    )
+                )
+
+    api = FastAPI()
+    api.include_router(build_api_router())
+    client = TestClient(api, headers={"Authorization": f"Bearer {token}"})
+    cache = redis_conn.get_redis()
+
+    def call() -> None:
+        r = client.get("/api/insights/summary", params=params)
+        assert r.status_code == 200, r.text
+
+    filters = Filters(since=since, until=until)
+
+    def call_service() -> None:
+        with db.session_scope() as session:
+            service.summary(session, user_id, filters)
+
+    loaded_first: date | None = None
+    print(
+        f"{'rows':>10} {'breakdown':>10} {'load s':>7} {'rollup s':>8} {'uncached':>9} {'cached':>7} {'service':>8} {'raw SQL':>8} {'ratio':>6}  (p50 ms)"
+    )
+    for rows in SCALES:
+        first = until - timedelta(days=days_for(rows) - 1)
+        new_last = until if loaded_first is None else loaded_first - timedelta(days=1)
+        start = time.perf_counter()
+        with engine.begin() as conn:
+            insert_days(conn, first, new_last)
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+        load_s = time.perf_counter() - start
+        rollup_s = refresh(first, new_last)
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+        loaded_first = first
+        with engine.connect() as conn:
+            daily_rows = conn.scalar(sa.text("SELECT count(*) FROM insights_daily"))
+            breakdown_rows = conn.scalar(sa.text("SELECT count(*) FROM insights_breakdown"))
+
+        for _ in range(20):  # warm the pools and the PostgreSQL buffers
+            cache.flushdb()
+            call()
+        uncached = timed(call, iterations, before=cache.flushdb)
+        cached = timed(call, iterations)
+        service_uncached = timed(call_service, iterations, before=cache.flushdb)
+
+        cache.flushdb()
+        statements, raw_sql = raw_sql_of(engine, call, iterations)
+        print(
+            f"{daily_rows:>10,} {breakdown_rows:>10,} {load_s:>7.1f} {rollup_s:>8.1f} {p50(uncached):>9.2f} {p50(cached):>7.2f} "
+            f"{p50(service_uncached):>8.2f} {p50(raw_sql):>8.2f} {p50(uncached) / p50(raw_sql):>6.2f}"
+        )
+        print(f"{'':>10} statements per uncached call: {len(statements)} (auth + scope + sums + reach)")
+
+
+if __name__ == "__main__":
+    main()
