@@ -107,9 +107,28 @@ def scheduler(
 
 
 @app.command()
-def sync() -> None:
+def sync(
+    account: Annotated[int | None, typer.Option("--account", help="Ad account id (default: every account).")] = None,
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: history or lookback).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: today).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Re-read every entity and the whole history.")] = False,
+) -> None:
     """Sync ad accounts from Meta in the foreground."""
-    raise _not_built("sync")
+    from datetime import date
+
+    from trafficdash.sync.cli import run_sync_cli
+
+    try:
+        first = date.fromisoformat(since) if since else None
+        last = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise _fail(f"dates must be YYYY-MM-DD ({exc})") from exc
+    try:
+        failed = run_sync_cli(account, first, last, full)
+    except (ValueError, ConfigurationError) as exc:
+        raise _fail(str(exc)) from exc
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -36,8 +36,8 @@ def world(
     srv = clean_faults
     monkeypatch.setenv("TRAFFICDASH_META_GRAPH_URL", srv.url)
     monkeypatch.setenv("TRAFFICDASH_SANDBOX_SEED", str(srv.config.seed))
-    monkeypatch.setenv("TRAFFICDASH_SYNC_HISTORY_DAYS", "20")
-    monkeypatch.setenv("TRAFFICDASH_SYNC_LOOKBACK_DAYS", "5")
+    monkeypatch.setenv("TRAFFICDASH_SYNC_HISTORY_DAYS", "10")
+    monkeypatch.setenv("TRAFFICDASH_SYNC_LOOKBACK_DAYS", "3")
     reset_settings_cache()
     pinned = datetime(PINNED_TODAY.year, PINNED_TODAY.month, PINNED_TODAY.day, 15, 0, tzinfo=UTC)
     monkeypatch.setattr(clock, "now_utc", lambda: pinned)
@@ -48,7 +48,9 @@ def world(
             slice_days=7,
             breakdown_slice_days=10,
             async_above_rows=3000,
-            reader=ReaderTuning(entity_page_size=5, insight_page_size=400, async_page_size=500, poll_initial=0.01),
+            reader=ReaderTuning(
+                entity_page_size=5, insight_page_size=400, async_page_size=500, poll_initial=0.01
+            ),
             retry=RetryPolicy(max_tries=6, base_delay=0.01, max_delay=0.05),
         ),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import redis
 
@@ -58,7 +59,7 @@ class AccountLock:
     def _beat(self) -> None:
         while not self._stop.wait(RENEW_EVERY_SECONDS):
             try:
-                if not self._client.eval(_RENEW, 1, self.key, str(self.run_id), TTL_SECONDS):
+                if not self._if_owner(lambda pipe: pipe.expire(self.key, TTL_SECONDS)):
                     self.lost = True
                     log.warning("sync lock of account %s was lost (expired?)", self.account_id)
                 if self.on_beat:
@@ -66,12 +67,30 @@ class AccountLock:
             except Exception:  # a missed beat is retried; the TTL covers a few misses
                 log.exception("sync heartbeat failed for account %s", self.account_id)
 
+    def _if_owner(self, action: Callable[[Any], Any]) -> bool:
+        """Renew / release only while we still own the lock (never someone else's after an expiry).
+
+        WATCH/MULTI rather than a Lua script: the in-process stand-in of the embedded mode has no EVAL.
+        """
+        with self._client.pipeline() as pipe:
+            try:
+                pipe.watch(self.key)
+                if pipe.get(self.key) != str(self.run_id).encode():
+                    pipe.unwatch()
+                    return False
+                pipe.multi()
+                action(pipe)
+                pipe.execute()
+                return True
+            except redis.WatchError:
+                return False
+
     def release(self) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
         try:
-            self._client.eval(_RELEASE, 1, self.key, str(self.run_id))
+            self._if_owner(lambda pipe: pipe.delete(self.key))
         except redis.RedisError:
             log.exception(
                 "could not release the sync lock of account %s (it expires by itself)", self.account_id

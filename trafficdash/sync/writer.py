@@ -17,6 +17,7 @@ import contextlib
 import json
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -63,7 +64,7 @@ class SliceSpec:
 class WriterStats:
     rows: int = 0
     slices: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # time the writer thread was busy (parsing + database), not waiting
     errors: list[str] = field(default_factory=list)
 
 
@@ -159,6 +160,7 @@ class BulkWriter:
                 item = self._queue.get()
                 if item is _STOP:
                     break
+                busy_from = time.perf_counter()
                 op, arg = item
                 if op == "barrier":
                     arg.set()
@@ -222,6 +224,7 @@ class BulkWriter:
                     self.stats.rows += len(rows)
                     if self.on_commit:
                         self.on_commit(done_key, len(rows))
+                self.stats.seconds += time.perf_counter() - busy_from
         except BaseException as exc:  # the producer re-raises it as WriterFailed
             self.error = exc
             if txn is not None:
