@@ -18,5 +18,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Audience", "/audience", "groups"),
     NavItem("Accounts", "/accounts", "account_balance_wallet"),
     NavItem("Sync", "/sync", "sync"),
+    NavItem("Reports", "/reports", "summarize"),
     NavItem("Settings", "/settings", "settings"),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trafficdash.ui.pages import accounts, audience, campaigns, login, overview, settings, sync
+from trafficdash.ui.pages import accounts, audience, campaigns, login, overview, reports, settings, sync
 
 
 def register_pages() -> None:
@@ -13,3 +13,4 @@ def register_pages() -> None:
     login.register()
     settings.register()
     sync.register()
+    reports.register()
