@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import app
 from nicegui.testing import User as SimUser
 
-from tests.analytics.conftest import World, world  # noqa: F401
+from tests.analytics.conftest import World, world
 from tests.support import _browser_session_id, sign_in
 from trafficdash.ui.state import STORAGE_KEY
 
@@ -36,6 +37,13 @@ async def settled(sim: SimUser, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.02)
 
 
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
 def _loading(sim: SimUser) -> bool:
     try:
         return bool(sim.find(marker="loading").elements)
@@ -43,4 +51,4 @@ def _loading(sim: SimUser) -> bool:
         return False
 
 
-__all__ = ["JAN", "WEEK2", "World", "open_as", "settled", "world"]
+__all__ = ["JAN", "WEEK2", "World", "open_as", "settled", "until", "world"]

@@ -17,7 +17,7 @@ from trafficdash.ui.pages.overview import OVERVIEW_KPIS
 from trafficdash.ui.state import STORAGE_KEY
 
 
-def summary_of(user_id: int, **filters: object):  # noqa: ANN201
+def summary_of(user_id: int, **filters: object):
     with db.session_scope() as session:
         return service.summary(session, user_id, Filters(**filters)).groups[0]
 
@@ -34,7 +34,9 @@ async def test_kpis_equal_the_service_to_the_cent(user: User, world: World) -> N
     expected = summary_of(world.ana.id, currency="USD", since=date(2024, 1, 8), until=date(2024, 1, 14))
     assert expected.kpis["spend"].value > 0
     for key in OVERVIEW_KPIS:
-        assert shown(user, f"kpi-value-{key}") == format_metric(key, expected.kpis[key].value, "USD", "en"), key
+        assert shown(user, f"kpi-value-{key}") == format_metric(key, expected.kpis[key].value, "USD", "en"), (
+            key
+        )
     # Compare is on by default: each card says what it is compared with.
     previous = format_metric("spend", expected.kpis["spend"].previous, "USD", "en")
     await user.should_see(f"vs {previous}")
@@ -120,7 +122,9 @@ async def test_trend_metric_switcher(user: User, world: World) -> None:
         series = service.daily(
             session, world.ana.id, Filters(currency="USD", since=date(2024, 1, 8), until=date(2024, 1, 14))
         )[0]
-    assert chart.options["series"][0]["data"] == [float(p.cpa) if p.cpa is not None else None for p in series.points]
+    assert chart.options["series"][0]["data"] == [
+        float(p.cpa) if p.cpa is not None else None for p in series.points
+    ]
 
 
 async def test_no_data_in_range(user: User, world: World) -> None:

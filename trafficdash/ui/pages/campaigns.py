@@ -57,7 +57,7 @@ class CampaignListView:
         except USER_ERRORS as exc:
             toast_error(str(exc))
         self.loading = False
-        if self.table is not None and not reset_page and self.page is not None and self.page.rows:
+        if self.table is not None and not reset_page and self.page is not None:
             self.table.show(self.page)  # paging/sorting redraws the rows only
         else:
             self.body.refresh()
@@ -140,7 +140,7 @@ class DetailView:
         except USER_ERRORS:
             self.missing = True
         self.loading = False
-        if self.table is not None and not reset_page and self.data and self.data.children:
+        if self.table is not None and not reset_page and self.data and self.data.children is not None:
             self.table.show(self.data.children)
         else:
             self.body.refresh()

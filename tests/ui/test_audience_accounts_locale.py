@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from nicegui import app, ui
+from nicegui.testing import User
+
+from tests.support import _browser_session_id
+from tests.ui.conftest import World, open_as, settled
+from trafficdash import db
+from trafficdash.analytics import service
+from trafficdash.analytics.schemas import Filters
+from trafficdash.i18n import format_money
+from trafficdash.models import AdAccount
+from trafficdash.ui.formatters import format_metric
+
+WEEK2 = {"since": date(2024, 1, 8), "until": date(2024, 1, 14)}
+
+
+async def test_audience_heatmap_and_countries_equal_the_service(user: User, world: World) -> None:
+    await open_as(user, world.ana.id, "/audience", account_key="cur:USD")
+    await user.should_see(marker="age-gender-heatmap")
+    with db.session_scope() as session:
+        filters = Filters(currency="USD", compare="none", **WEEK2)
+        age_gender = service.breakdown(session, world.ana.id, filters, "age_gender")[0]
+        country = service.breakdown(session, world.ana.id, filters, "country")[0]
+    chart = user.find(marker="age-gender-heatmap").elements.pop()
+    assert chart.options["xAxis"]["data"] == sorted({r.value_1 for r in age_gender.rows})
+    assert sorted(c[2] for c in chart.options["series"][0]["data"]) == sorted(
+        float(r.spend) for r in age_gender.rows
+    )
+    table = user.find(marker="country-table").elements.pop()
+    assert isinstance(table, ui.table)
+    assert [r["label"] for r in table.rows] == [r.label for r in country.rows]
+    assert [r["spend"] for r in table.rows] == [format_money(r.spend, "USD", "en") for r in country.rows]
+
+    user.find(marker="heatmap-metric").elements.pop().set_value("clicks")
+    await settled(user)
+    chart = user.find(marker="age-gender-heatmap").elements.pop()
+    assert sorted(c[2] for c in chart.options["series"][0]["data"]) == sorted(
+        float(r.clicks) for r in age_gender.rows
+    )
+
+
+async def test_audience_without_breakdowns_in_range(user: User, world: World) -> None:
+    await open_as(user, world.ana.id, "/audience", account_key="cur:BRL")
+    await user.should_see("No data in this range")
+
+
+async def test_accounts_page_shows_currency_timezone_and_freshness(user: User, world: World) -> None:
+    with db.session_scope() as session:
+        account = session.get(AdAccount, 101)
+        assert account is not None
+        account.last_synced_at = datetime.now(UTC) - timedelta(hours=3, minutes=5)
+        account.timezone_name = "America/Sao_Paulo"
+    await open_as(user, world.ana.id, "/accounts")
+    await user.should_see("Store One")
+    await user.should_see("Loja")
+    await user.should_not_see("Bob's")
+    await user.should_see("America/Sao_Paulo")
+    await user.should_see("3 h ago")
+    await user.should_see("Never synced")
+    await user.should_see("BRL")
+
+
+async def test_locale_switch_translates_and_formats(user: User, world: World) -> None:
+    await open_as(user, world.ana.id, "/", account_key="cur:BRL")
+    await user.should_see("Amount spent")
+    user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
+    assert app.storage._users[_browser_session_id(user)]["locale"] == "pt_BR"
+    await user.open("/")
+    await user.should_see("Valor gasto")
+    await user.should_see("Visão geral")
+    with db.session_scope() as session:
+        kpis = service.summary(session, world.ana.id, Filters(currency="BRL", **WEEK2)).groups[0].kpis
+    spend = user.find(marker="kpi-value-spend").elements.pop().text
+    assert spend == format_metric("spend", kpis["spend"].value, "BRL", "pt_BR")
+    assert spend.startswith("R$ ") and "," in spend
+    await user.should_see("08/01/2024")  # the range, in Brazilian date order
+    await user.open("/campaigns")
+    await user.should_see("Campanhas")
+    user.find(marker="locale-switch").elements.pop().set_value("en")
+    await user.open("/campaigns")
+    await user.should_see("Campaigns")
