@@ -18,6 +18,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Audience", "/audience", "groups"),
     NavItem("Accounts", "/accounts", "account_balance_wallet"),
     NavItem("Sync", "/sync", "sync"),
+    NavItem("Alerts", "/alerts", "notifications"),
     NavItem("Reports", "/reports", "summarize"),
     NavItem("Settings", "/settings", "settings"),
 ]

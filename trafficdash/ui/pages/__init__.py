@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trafficdash.ui.pages import accounts, audience, campaigns, login, overview, reports, settings, sync
+from trafficdash.ui.pages import accounts, alerts, audience, campaigns, login, overview, reports, settings, sync
 
 
 def register_pages() -> None:
@@ -14,3 +14,4 @@ def register_pages() -> None:
     settings.register()
     sync.register()
     reports.register()
+    alerts.register()

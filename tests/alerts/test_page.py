@@ -1,0 +1,33 @@
+"""The Alerts page: a rule from a template in two clicks, seeing it fire, acknowledging it."""
+
+from __future__ import annotations
+
+from nicegui.testing import User as SimUser
+
+from tests.alerts.conftest import NOW
+from tests.support import sign_in
+from trafficdash.alerts import evaluation
+
+
+async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, monkeypatch) -> None:
+    monkeypatch.setattr(evaluation, "utcnow", lambda: NOW)  # "Evaluate now" at the sandbox's pinned time
+    await sign_in(user, data.user_id, "/alerts")
+    await user.should_see("Templates")
+    await user.should_see("No rules yet: pick a template above.")
+    user.find(marker="template-roas_below_1").click()  # the account is preselected: the second click
+    await user.should_see("Rule created: ROAS below 1")
+    await user.should_see("ROAS below 1, last 3 days (spend at least 50)")
+    await user.should_see("new")
+    user.find(content="Evaluate now").click()
+    await user.should_see("1 alert(s) fired")
+    await user.should_see("firing")
+    await user.should_see("Loja Brasil: ROAS is 0.6488 (threshold 1.00).")
+    await user.should_see(marker="alert-bell")
+    user.find(content="Acknowledge").click()
+    await user.should_see("Acknowledged 20")  # "Acknowledged <date>" replaces the button
+    await user.should_not_see(marker="ack-1")
+
+
+async def test_alerts_page_sends_anonymous_visitors_to_sign_in(user: SimUser) -> None:
+    await user.open("/alerts")
+    await user.should_see("Continue with Facebook")
