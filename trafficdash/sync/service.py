@@ -374,8 +374,11 @@ class _SyncJob:
         self.writer.flush()
         with session_scope() as session:
             self.n_ads = session.scalar(select(func.count()).where(Ad.ad_account_id == self.account_id)) or 0
-        self.phase("insights")
-        self.insights(reader, [s for s in slices if not self.slice_done(s)])
+        todo = [s for s in slices if not self.slice_done(s)]
+        self.writer.checkpoint["skipped_slices"] = len(slices) - len(todo)  # resumed from an earlier run
+        # Entities are written (flushed above) or were resumed; skipped slices count as done.
+        self.phase("insights", steps_done=len(ENTITY_EDGES) + len(slices) - len(todo))
+        self.insights(reader, todo)
         if not self.done("reach"):
             self.phase("reach")
             self.writer.write_period_reach(reach_rows(reader, self.account_id), "reach")
