@@ -156,8 +156,17 @@ def test_cache_hit_then_invalidated_by_a_version_bump(session: Session, world: W
     cache.bump_account_version(101)
     fresh = service.summary(session, world.ana.id, filters)
     assert fresh.groups[0].kpis["spend"].value < first.groups[0].kpis["spend"].value
-    # A bump of an unrelated account the user cannot see changes nothing for Ana's key shape.
-    assert fresh == service.summary(session, world.ana.id, filters)
+    # Another user's account changing does not drop Ana's entries ...
+    session.execute(delete(AccountDailyRollup).where(AccountDailyRollup.date == date(2024, 1, 13)))
+    session.commit()
+    cache.bump_account_version(201)
+    assert service.summary(session, world.ana.id, filters) == fresh
+    # ... any of her own accounts changing does.
+    cache.bump_account_version(102)
+    assert (
+        service.summary(session, world.ana.id, filters).groups[0].kpis["spend"].value
+        < fresh.groups[0].kpis["spend"].value
+    )
 
 
 def test_cache_round_trip_keeps_decimals_exact(session: Session, world: World) -> None:
