@@ -34,8 +34,7 @@ ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     TRAFFICDASH_DATA_DIR=/app/data \
-    TRAFFICDASH_LOG_JSON=true \
-    NICEGUI_STORAGE_PATH=/app/data/.nicegui
+    TRAFFICDASH_LOG_JSON=true
 
 RUN groupadd --system --gid 10001 trafficdash \
     && useradd --system --uid 10001 --gid trafficdash --home-dir /app --no-create-home \

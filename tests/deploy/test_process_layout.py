@@ -4,6 +4,7 @@ sandbox (over real HTTP) as Meta. What docker-compose runs, minus the containers
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -24,9 +25,11 @@ from tests.sandbox.conftest import clean_faults, sandbox_server  # noqa: F401
 from tests.sync.conftest import account_ids, waits, world  # noqa: F401
 from trafficdash import db
 from trafficdash.auth.api_tokens import create_token
+from trafficdash.jobs import enqueue
 from trafficdash.jobs.queues import connection
 from trafficdash.jobs.schedules import sync_job_id
 from trafficdash.models import AdAccountAccess, SyncRun, SyncStatus, User
+from trafficdash.sync import lock as sync_lock
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +46,8 @@ def _free_port() -> int:
 def _process_env() -> dict[str, str]:
     """The test's settings (database, Redis, sandbox URL), minus pytest's markers: NiceGUI would
     otherwise believe it runs inside a test and ignore the port."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "NICEGUI_"))}
+    return {**env, "TRAFFICDASH_LOG_LEVEL": "INFO"}  # access lines too: the log checks read them
 
 
 class Processes:
@@ -165,6 +169,12 @@ def test_web_two_workers_and_the_scheduler(layout, world) -> None:  # noqa: F811
     scheduled = accounts[0]
     job_id = sync_job_id(scheduled)
     _wait("the schedule registration", lambda: client.zscore(Scheduler.scheduled_jobs_key, job_id), processes)
+    # The first sync's job has fully let go of the account (its run row is written a moment before).
+    _wait(
+        "the first sync to release the account",
+        lambda: enqueue.live_job(scheduled) is None and client.get(sync_lock.lock_key(scheduled)) is None,
+        processes,
+    )
     Scheduler(connection=client).change_execution_time(_job(client, job_id), datetime.utcnow())
     by_schedule = _wait(
         "the scheduled sync",
@@ -188,9 +198,10 @@ def test_web_two_workers_and_the_scheduler(layout, world) -> None:  # noqa: F811
     response = httpx.post(
         f"{base}/api/sync",
         json={"account_ids": [target]},
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "X-Request-ID": "layout-req-1"},
         timeout=30,
     )
+    assert response.headers["X-Request-ID"] == "layout-req-1"
     assert response.status_code == 202, response.text
     (started,) = response.json()["runs"]
     assert started["account_id"] == target and started["run_id"] not in before
@@ -208,6 +219,19 @@ def test_web_two_workers_and_the_scheduler(layout, world) -> None:  # noqa: F811
 
     # Still ready with one worker left.
     assert _ready(base) is not None
+
+    # 5. Production logs: JSON lines carrying nginx's request id; no token in any process's log.
+    web_lines = [json.loads(line) for line in _log(processes, "web").splitlines() if line.startswith("{")]
+    assert any(
+        line["request_id"] == "layout-req-1" and line["message"] == "POST /api/sync 202" for line in web_lines
+    ), web_lines[-20:]
+    for name in processes.procs:
+        text = _log(processes, name)
+        assert token not in text and not any(u["access_token"] in text for u in world.users), name
+
+
+def _log(processes: Processes, name: str) -> str:
+    return (processes.workdir / f"{name}.log").read_text(errors="replace")
 
 
 def _job(client, job_id: str):
