@@ -30,7 +30,7 @@ def frame(title: str) -> Iterator[ui.column]:
         locale_switch()
         user_menu()
     with (
-        ui.left_drawer(value=True, fixed=True)
+        ui.left_drawer(value=None, fixed=True)
         .props("width=220 breakpoint=1024 bordered dark")
         .classes("td-drawer p-3") as drawer,
         ui.column().classes("w-full gap-1"),

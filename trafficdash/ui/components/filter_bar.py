@@ -71,6 +71,7 @@ class FilterBar:
                 )
                 .props("dense outlined dark options-dense behavior=menu")
                 .classes("min-w-[200px] grow sm:grow-0")
+                .props("data-testid=account-select")
                 .mark("account-select")
             )
             self._date_button()

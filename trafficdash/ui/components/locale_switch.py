@@ -21,7 +21,11 @@ def locale_switch() -> ui.toggle:
 
     return (
         ui.toggle(SHORT, value=locale, on_change=lambda e: changed(e.value))
-        .props("dense no-caps unelevated rounded toggle-color=primary color=grey-9 text-color=grey-4 size=sm")
+        .props(
+            "dense no-caps unelevated rounded toggle-color=primary color=grey-9 text-color=grey-4 "
+            "padding='2px 10px'"
+        )
+        .style("font-size: .75rem; font-weight: 600")
         .tooltip(t("locale.switch", locale))
         .mark("locale-switch")
     )

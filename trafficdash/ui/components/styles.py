@@ -48,7 +48,9 @@ DASHBOARD_CSS = f"""
 .td-kpi-grid {{ display: grid; gap: 12px; grid-template-columns: repeat(2, minmax(0, 1fr)); width: 100%; }}
 @media (min-width: 640px) {{ .td-kpi-grid {{ grid-template-columns: repeat(3, minmax(0, 1fr)); }} }}
 @media (min-width: 1024px) {{ .td-kpi-grid {{ grid-template-columns: repeat(4, minmax(0, 1fr)); }} }}
-@media (min-width: 1440px) {{ .td-kpi-grid {{ grid-template-columns: repeat(6, minmax(0, 1fr)); }} }}
+@media (min-width: 1680px) {{ .td-kpi-grid {{ grid-template-columns: repeat(6, minmax(0, 1fr)); }} }}
+.td-kpi-value {{ white-space: nowrap; }}
+@media (max-width: 639px) {{ .td-top-label {{ display: none; }} .td-kpi-value {{ white-space: normal; }} }}
 @media (max-width: 639px) {{ .td-kpi {{ padding: 12px 12px; min-height: 104px; }}
   .td-kpi-value {{ font-size: 1.12rem; }} .td-kpi-label {{ font-size: .68rem; }} }}
 .td-country-bar {{ height: 6px; border-radius: 999px; background: linear-gradient(90deg, {theme.PRIMARY},

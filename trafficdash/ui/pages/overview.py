@@ -107,7 +107,7 @@ class OverviewView:
                         with ui.column().classes(
                             "gap-0 items-end " + ("" if key == "spend" else "hidden sm:flex")
                         ):
-                            ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label")
+                            ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label td-top-label")
                             ui.label(format_metric(key, getattr(m, key), row.currency, locale)).classes(
                                 "font-semibold tabular-nums"
                             )
