@@ -67,6 +67,13 @@ def test_redis_losing_its_data_gets_every_schedule_back(session) -> None:
     connection().flushdb()  # Redis restarted without persistence
     embedded.start_jobs()  # the web app starting with a real Redis re-registers
     assert len(_scheduled_ids()) == 4
+    every_id = {m.decode() for m in connection().zrange(Scheduler.scheduled_jobs_key, 0, -1)}
+    # The app-wide periodic jobs come back too: alert checks, anomalies, the reports tick.
+    assert {
+        "trafficdash-alerts-evaluate",
+        "trafficdash-alerts-anomalies",
+        "trafficdash-reports-due",
+    } <= every_id
 
 
 def test_editing_a_schedule_replaces_its_job(user) -> None:

@@ -265,6 +265,10 @@ def register_all(scheduler: Scheduler | None = None, now: datetime | None = None
     from trafficdash.alerts.tasks import register_schedules as register_alert_schedules
 
     register_alert_schedules(scheduler or make_scheduler(), now)
+    # The "scheduled reports due?" tick (stable id), so a Redis wipe never loses report schedules.
+    from trafficdash.reports.schedules import register_tick
+
+    register_tick(scheduler or make_scheduler())
     return report
 
 
