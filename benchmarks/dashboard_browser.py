@@ -41,6 +41,17 @@ def time_to_kpis(page, url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def wait_for_idle_syncs(page, base: str, timeout: float = 600) -> None:  # noqa: ANN001
+    """Measure a quiet server: no sync still writing (SQLite would make readers wait)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        accounts = page.request.get(f"{base}/api/ad-accounts").json()
+        if all(a.get("latest_sync_status") not in ("queued", "running") for a in accounts):
+            return
+        time.sleep(1)
+    raise SystemExit("syncs still running")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -55,8 +66,9 @@ def main() -> None:
         page = desktop.new_page()
         sign_in_with_sandbox(page, base)
         started = time.perf_counter()
-        body = wait_for_data(page, base)
-        print(f"first sync visible after {time.perf_counter() - started:.1f} s")
+        body = wait_for_data(page, base, timeout=600, every_group=True)
+        wait_for_idle_syncs(page, base)
+        print(f"first syncs finished after {time.perf_counter() - started:.1f} s")
         currency = next(g["currency"] for g in body["groups"] if int(g["kpis"]["impressions"]["value"] or 0))
         page.goto(f"{base}/")
         page.wait_for_selector("[data-testid=account-select]")

@@ -46,9 +46,10 @@ def drill_href(row: EntityRow) -> str | None:
 
 
 def budget_text(row: EntityRow, locale: str) -> str:
-    if row.daily_budget is not None:
+    # Meta reports 0 for the budget level that is not in use (e.g. a campaign budgeted per ad set).
+    if row.daily_budget:
         return t("budget.daily", locale, amount=format_money(row.daily_budget, row.currency, locale))
-    if row.lifetime_budget is not None:
+    if row.lifetime_budget:
         return t("budget.lifetime", locale, amount=format_money(row.lifetime_budget, row.currency, locale))
     return t("budget.none", locale)
 
@@ -63,7 +64,11 @@ def table_row(row: EntityRow, locale: str) -> dict[str, Any]:
         "status": t(f"status.{row.effective_status}", locale, default=row.effective_status.title()),
         "tone": status_tone(row.effective_status),
         "budget": budget_text(row, locale),
-        "spend_change": format_change_percent(spend_change.change_pct, locale) if spend_change else "",
+        "spend_change": (
+            format_change_percent(spend_change.change_pct, locale)
+            if spend_change and spend_change.change_pct is not None
+            else ""
+        ),
         "spend_change_tone": (
             "neutral"
             if not spend_change or spend_change.good is None
@@ -109,7 +114,7 @@ class EntityTable:
         )
         self.table.add_slot(
             "body-cell-name",
-            r"""<q-td :props="props" style="max-width: 320px; white-space: normal">
+            r"""<q-td :props="props" style="min-width: 200px; max-width: 320px; white-space: normal">
                   <a :href="props.row.href" class="td-entity-link">{{ props.value }}</a>
                 </q-td>""",
         )

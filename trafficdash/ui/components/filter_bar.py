@@ -104,10 +104,12 @@ class FilterBar:
         with (
             ui.button(icon="event")
             .props("outline no-caps color=grey-4")
-            .classes("td-chip-btn grow sm:grow-0")
+            .classes("td-chip-btn grow sm:grow-0 max-w-full")
             .mark("date-button") as button
         ):
-            self.range_label = ui.label(self._range_text()).classes("text-sm").mark("date-range-label")
+            self.range_label = (
+                ui.label(self._range_text()).classes("text-sm ellipsis").mark("date-range-label")
+            )
             with (
                 ui.menu().props("anchor='bottom left' self='top left'").classes("bg-slate-800") as menu,
                 ui.row().classes("p-2 gap-2 no-wrap items-start"),
