@@ -18,7 +18,7 @@ from trafficdash.ui.nav import NAV_ITEMS
 def frame(title: str) -> Iterator[ui.column]:
     theme.apply_theme()
     current = context.client.page.path if context.client.page else "/"
-    with ui.header(elevated=False).classes("td-header items-center px-4 py-2 gap-3"):
+    with ui.header(elevated=False).classes("td-header items-center no-wrap px-4 py-2 gap-3"):
         menu = ui.button(icon="menu").props("flat round dense color=grey-5").classes("lg:hidden")
         with ui.link(target="/").classes("no-underline flex items-center gap-2"):
             ui.icon("insights", size="28px").style(f"color: {theme.PRIMARY}")

@@ -103,7 +103,7 @@ class FilterBar:
     def _date_button(self) -> None:
         with (
             ui.button(icon="event")
-            .props("outline no-caps color=grey-4")
+            .props("outline no-caps no-wrap color=grey-4")
             .classes("td-chip-btn grow sm:grow-0 max-w-full")
             .mark("date-button") as button
         ):
