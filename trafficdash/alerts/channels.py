@@ -6,11 +6,9 @@ happened; failed attempts are retried a few times at once, then later by the per
 from __future__ import annotations
 
 import logging
-import smtplib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -19,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trafficdash.db import utcnow
 from trafficdash.models import AdAccount, Alert, AlertDelivery, AlertRule, User
+from trafficdash.notify import email as notify_email
 from trafficdash.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -98,31 +97,11 @@ def _post(url: str, body: dict[str, Any]) -> int:
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    """Through the shared sender when the app has one, else straight over SMTP from settings."""
+    """Through the app's one SMTP sender; its failures become this channel's DeliveryError."""
     try:
-        from trafficdash.notify.email import send_email as shared_send  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        shared_send = None
-    if shared_send is not None:
-        shared_send(to=to, subject=subject, body=body)
-        return
-    settings = get_settings()
-    if not settings.smtp_host:
-        raise DeliveryError("e-mail is not configured (set TRAFFICDASH_SMTP_HOST)")
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=HTTP_TIMEOUT_SECONDS) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user and settings.smtp_password:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        notify_email.send_email(to, subject, body)
+    except (notify_email.EmailNotConfigured, notify_email.EmailDeliveryError) as exc:
+        raise DeliveryError(str(exc)) from exc
 
 
 def _targets(session: Session, alert: Alert, rule: AlertRule | None) -> list[tuple[str, str]]:

@@ -269,6 +269,10 @@ def register_all(scheduler: Scheduler | None = None, now: datetime | None = None
     from trafficdash.reports.schedules import register_tick
 
     register_tick(scheduler or make_scheduler())
+    # The daily "your Facebook login expires within a week" e-mails (stable id).
+    from trafficdash.auth.expiry_reminders import register_schedule as register_expiry_reminders
+
+    register_expiry_reminders(scheduler or make_scheduler(), now)
     return report
 
 

@@ -1,0 +1,1 @@
+from tests.notify.test_email import smtp_inbox  # noqa: F401

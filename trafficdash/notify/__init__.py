@@ -1,0 +1,1 @@
+"""Outgoing notifications shared by every feature (e-mail today)."""
