@@ -25,10 +25,15 @@ def meta(clean_faults: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> Iterat
 
 
 async def facebook_login(
-    user: User, meta: SandboxServer, sandbox_user_id: str, next_path: str = "/"
+    user: User,
+    meta: SandboxServer,
+    sandbox_user_id: str,
+    next_path: str = "/",
+    decline: tuple[str, ...] = (),
 ) -> httpx.Response:
     """Browser steps of the OAuth flow: app -> sandbox dialog (real HTTP) -> app callback.
 
+    ``decline`` unticks those permissions in the dialog's "Edit access" before continuing.
     Returns the app's answer to the callback (a redirect to the page or to /login?error=...).
     """
     start = await user.http_client.get("/auth/login", params={"next": next_path}, follow_redirects=False)
@@ -41,7 +46,10 @@ async def facebook_login(
         page = browser.get(dialog_url)
         assert page.status_code == 200
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
-        consent = browser.post(dialog_url.split("?")[0], data={**hidden, "user_id": sandbox_user_id})
+        offered = set(re.findall(r'name="declined_scopes" value="([^"]+)"', page.text))
+        assert set(decline) <= offered, offered
+        form = {**hidden, "user_id": sandbox_user_id, "declined_scopes": list(decline)}
+        consent = browser.post(dialog_url.split("?")[0], data=form)
     assert consent.status_code == 302
     back = urlsplit(consent.headers["location"])
     return await user.http_client.get(f"{back.path}?{back.query}", follow_redirects=False)

@@ -86,13 +86,28 @@ async def test_revoked_login_is_refused(user: User, meta) -> None:
     assert (await user.http_client.get("/api/me")).status_code == 401
 
 
-async def test_missing_scopes_are_refused(user: User, meta, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The sandbox grants ads_read, business_management, ... but not read_insights.
-    monkeypatch.setattr(connections, "REQUIRED_SCOPES", frozenset({"ads_read", "read_insights"}))
-    answer = await facebook_login(user, meta, meta.users[0]["id"])
+async def test_missing_scopes_are_refused(user: User, meta) -> None:
+    # The user unticks read_insights in the dialog: debug_token no longer lists it.
+    fb = meta.users[0]
+    answer = await facebook_login(user, meta, fb["id"], decline=("read_insights",))
     assert answer.headers["location"] == "/login?error=missing_scopes"
+    assert _db_user(fb["id"]) is None
+    assert meta.state()["declined_scopes"][fb["id"]] == ["read_insights"]
     await user.open("/login?error=missing_scopes")
     await user.should_see("needs permission to read your ads")
+    # Logging in again and allowing it connects (the dialog grants what is requested again).
+    answer = await facebook_login(user, meta, fb["id"])
+    assert answer.headers["location"] == "/"
+
+
+async def test_business_management_is_optional(user: User, meta) -> None:
+    fb = meta.users[1]
+    answer = await facebook_login(user, meta, fb["id"], decline=("business_management",))
+    assert answer.headers["location"] == "/"
+    stored = _db_user(fb["id"])
+    assert stored is not None and stored.connection_status == ConnectionStatus.CONNECTED
+    assert "business_management" not in stored.meta_token_scopes
+    assert {"ads_read", "read_insights"} <= set(stored.meta_token_scopes)
 
 
 def test_expired_token_is_refused(meta, session) -> None:

@@ -32,10 +32,12 @@ from trafficdash.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 install_log_redaction()
 
-# What the login asks for. Reading ad accounts and their insights needs ads_read; the others let
-# business-owned accounts be listed and are requested so one consent covers the product.
+# What the login asks for. ads_read reads ad accounts, their objects and insights; read_insights is
+# required as well (the product reads insights; one consent must cover every screen). business_management
+# is asked for but optional: it only adds accounts owned through a Business Manager, so a user with
+# personal ad accounts can decline it and still use everything they own.
 REQUESTED_SCOPES: tuple[str, ...] = ("ads_read", "business_management", "read_insights")
-REQUIRED_SCOPES: frozenset[str] = frozenset({"ads_read"})
+REQUIRED_SCOPES: frozenset[str] = frozenset({"ads_read", "read_insights"})
 EXPIRY_WARNING = timedelta(days=7)
 ACCOUNT_FIELDS = [
     "id",

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .config import SandboxConfig
 from .errors import GraphError, param_error
-from .graph import Graph, Reply
+from .graph import ALWAYS_GRANTED, Graph, Reply
 
 try:  # orjson ships with the app's dependencies; fall back to json
     import orjson
@@ -92,6 +92,12 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
                          for k, v in params.items() if k in ("client_id", "redirect_uri", "state", "scope",
                                                              "response_type"))
+        requested = [x for x in params.get("scope", "").replace(" ", ",").split(",") if x]
+        # Facebook's "Edit access": the user may turn off permissions before continuing.
+        choices = "".join(
+            f'<label class=perm><input type="checkbox" name="declined_scopes" value="{html.escape(x)}"> '
+            f"Don't allow <code>{html.escape(x)}</code></label>" for x in requested if x not in ALWAYS_GRANTED)
+        edit = f"<details><summary>Edit access</summary>{choices}</details>" if choices else ""
         users = "".join(
             f'<button name="user_id" value="{html.escape(u["id"])}" type="submit">'
             f'<b>{html.escape(u["name"])}</b><br><small>{html.escape(u["email"])} · '
@@ -101,10 +107,10 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
                 "justify-content:center;padding-top:8vh}main{background:#242526;padding:24px;border-radius:12px;"
                 "width:380px}button{display:block;width:100%;margin:8px 0;padding:12px;border-radius:8px;"
                 "border:0;background:#1877f2;color:#fff;text-align:left;cursor:pointer}"
-                ".err{color:#f02849}</style></head><body><main><h2>Meta sandbox login</h2>"
+                ".err{color:#f02849}.perm{display:block;margin:6px 0}</style></head><body><main><h2>Meta sandbox login</h2>"
                 f"{f'<p class=err>{html.escape(error)}</p>' if error else ''}"
                 "<p>Choose a sandbox user to continue:</p>"
-                f'<form method="post" action="{html.escape(action)}">{hidden}{users}</form></main></body></html>')
+                f'<form method="post" action="{html.escape(action)}">{hidden}{edit}{users}</form></main></body></html>')
         return HTMLResponse(body, status_code=400 if error else 200)
 
     async def dialog_get(request: Request) -> HTMLResponse:
@@ -126,6 +132,9 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             query = {"error": "access_denied", "error_reason": "user_denied",
                      "error_description": "Permissions error"}
         else:
+            declined = (await request.form()).getlist("declined_scopes")
+            requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
+            graph.consent(user_id, requested, [str(x) for x in declined])
             query = {"code": graph.make_code(user_id, form["client_id"], redirect_uri)}
         if form.get("state") is not None:
             query["state"] = form["state"]

@@ -36,7 +36,12 @@ from .world import (
     updated_time,
 )
 
-SCOPES = ["ads_read", "ads_management", "business_management", "email", "public_profile"]
+# What a sandbox user has granted the app until they go through the dialog (the ready-made tokens
+# of ``sandbox_users`` stand for a consent given earlier). The dialog then grants what the app asks
+# for, minus what the user declines, as Facebook's "Edit access" lets them untick permissions.
+SCOPES = ["ads_read", "ads_management", "business_management", "read_insights", "email", "public_profile"]
+# Permissions Facebook grants with any login and does not let the user decline.
+ALWAYS_GRANTED = ("public_profile",)
 
 
 @dataclass
@@ -122,6 +127,9 @@ class Graph:
         self.storm_left = config.faults.rate_limit_storm_calls
         self.failed_listings: set[str] = set()
         self.revoked: set[str] = set()
+        # Per user (Facebook keeps permissions per user and app, shared by all their tokens).
+        self.granted: dict[str, list[str]] = {}
+        self.declined: dict[str, list[str]] = {}
         self.call_times: deque[float] = deque()
         self.account_calls: dict[str, deque[float]] = {}
         self.runs: dict[str, ReportRun] = {}
@@ -140,6 +148,8 @@ class Graph:
                 self.calls = self.auth_calls = 0
                 self.failed_listings.clear()
                 self.revoked.clear()
+                self.granted.clear()
+                self.declined.clear()
             self.faults = self.faults.updated(values)
             if "rate_limit_storm_calls" in values:
                 self.storm_left = self.faults.rate_limit_storm_calls
@@ -153,6 +163,7 @@ class Graph:
         return {"seed": self.config.seed, "calls": self.calls, "authenticated_calls": self.auth_calls,
                 "rate_limit_storm_left": self.storm_left, "faults": self.faults.as_dict(),
                 "revoked_users": sorted(self.revoked), "report_runs": len(self.runs),
+                "granted_scopes": dict(self.granted), "declined_scopes": dict(self.declined),
                 "app_id": self.world.app_id, "api_version": self.config.api_version,
                 "users": self.world.users}
 
@@ -320,7 +331,8 @@ class Graph:
                 items = [a for a in self.world.accounts.values() if user["id"] in a.owners]
                 return self._page(items, params, base_url, parts, user)
             if edge == "permissions":
-                return {"data": [{"permission": s, "status": "granted"} for s in SCOPES]}
+                return {"data": [{"permission": s, "status": "granted"} for s in self.scopes_of(user["id"])]
+                        + [{"permission": s, "status": "declined"} for s in self.declined.get(user["id"], [])]}
             raise E.unsupported_get(node_id)
         if edge == "insights":
             if method == "POST":
@@ -655,6 +667,23 @@ class Graph:
         return out
 
     # ---- OAuth ------------------------------------------------------------------------------------
+    def scopes_of(self, user_id: str) -> list[str]:
+        """The permissions the user has granted this app (all of SCOPES until a dialog says otherwise)."""
+        return list(self.granted.get(user_id, SCOPES))
+
+    def consent(self, user_id: str, requested: list[str], declined: list[str]) -> list[str]:
+        """The dialog's answer: the requested permissions are granted unless declined; earlier grants stay
+        unless declined now. Unknown permissions are never granted. Returns the granted list."""
+        known = set(SCOPES)
+        refused = {s for s in declined if s in known and s not in ALWAYS_GRANTED}
+        with self.lock:
+            before = set(self.granted.get(user_id, SCOPES))
+            wanted = {s for s in requested if s in known} | set(ALWAYS_GRANTED)
+            now_granted = (before | wanted) - refused
+            self.granted[user_id] = [s for s in SCOPES if s in now_granted]
+            self.declined[user_id] = [s for s in SCOPES if s in refused]
+            return self.granted[user_id]
+
     def make_code(self, user_id: str, client_id: str, redirect_uri: str) -> str:
         exp = int(time.time()) + 600
         payload = f"{user_id}.{exp}.{hashlib.sha256(redirect_uri.encode()).hexdigest()[:12]}"
@@ -719,7 +748,7 @@ class Graph:
                                 "data_access_expires_at": (expires or now + 90 * 86400) + 30 * 86400,
                                 "expires_at": expires, "is_valid": valid, "issued_at": max(0, (expires or now)
                                                                                            - LONG_LIVED_SECONDS),
-                                "scopes": SCOPES, "user_id": user_id}
+                                "scopes": self.scopes_of(user_id), "user_id": user_id}
         if not valid:
             data["error"] = {"code": 190, "message": "Error validating access token", "subcode": 463
                              if user_id not in self.revoked else 460}
