@@ -50,7 +50,7 @@ DASHBOARD_CSS = f"""
 @media (min-width: 1024px) {{ .td-kpi-grid {{ grid-template-columns: repeat(4, minmax(0, 1fr)); }} }}
 @media (min-width: 1680px) {{ .td-kpi-grid {{ grid-template-columns: repeat(6, minmax(0, 1fr)); }} }}
 .td-kpi-value {{ white-space: nowrap; }}
-@media (max-width: 639px) {{ .td-top-label {{ display: none; }} .td-kpi-value {{ white-space: normal; }} }}
+@media (max-width: 639px) {{ .td-top-label, .td-top-extra {{ display: none !important; }} .td-kpi-value {{ white-space: normal; }} }}
 @media (max-width: 639px) {{ .td-kpi {{ padding: 12px 12px; min-height: 104px; }}
   .td-kpi-value {{ font-size: 1.12rem; }} .td-kpi-label {{ font-size: .68rem; }} }}
 .td-country-bar {{ height: 6px; border-radius: 999px; background: linear-gradient(90deg, {theme.PRIMARY},

@@ -105,7 +105,7 @@ class OverviewView:
                         status_badge(row.effective_status, locale)
                     for key in ("spend", "conversions", "roas"):
                         with ui.column().classes(
-                            "gap-0 items-end " + ("" if key == "spend" else "hidden sm:flex")
+                            "gap-0 items-end" + ("" if key == "spend" else " td-top-extra")
                         ):
                             ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label td-top-label")
                             ui.label(format_metric(key, getattr(m, key), row.currency, locale)).classes(
