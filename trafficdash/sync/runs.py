@@ -117,18 +117,21 @@ def mark_abandoned(session: Session, run_id: int, reason: str) -> SyncRun | None
 
 
 def resumable_checkpoint(session: Session, account_id: int, before_run_id: int) -> dict:
-    """The checkpoint of the newest unfinished (failed/abandoned) run since the last success.
+    """The checkpoint of the newest unfinished (failed/abandoned/killed) run since the last success.
 
-    A killed or stopped run leaves the slices it wrote; the next run with the same plan
-    skips them instead of fetching them again.
+    A killed or stopped run leaves the slices it wrote; the next run skips them instead of
+    fetching them again. Runs that never started (e.g. refused because another was running)
+    are looked past; a successful run ends the search (its data is complete).
     """
     stmt = (
         select(SyncRun)
         .where(SyncRun.ad_account_id == account_id, SyncRun.id < before_run_id)
         .order_by(SyncRun.id.desc())
-        .limit(1)
+        .limit(20)
     )
-    previous = session.scalars(stmt).first()
-    if previous is None or previous.status == SyncStatus.SUCCEEDED.value:
-        return {}
-    return dict(previous.checkpoint or {})
+    for previous in session.scalars(stmt):
+        if previous.status == SyncStatus.SUCCEEDED.value:
+            return {}
+        if (previous.checkpoint or {}).get("done"):
+            return dict(previous.checkpoint)
+    return {}

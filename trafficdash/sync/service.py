@@ -231,7 +231,10 @@ class _SyncJob:
             if run is not None:
                 session.expunge(run)
         if run is not None:
-            self.progress(run)
+            try:
+                self.progress(run)
+            except Exception:  # a broken progress display must not break the sync
+                log.exception("progress callback failed")
 
     def phase(self, name: str, **values: Any) -> None:
         _update(self.run_id, phase=name, **values)
@@ -302,6 +305,8 @@ class _SyncJob:
             return exc.kind.value, f"Meta: {exc.describe()}"
         if isinstance(exc, WriterFailed):
             return "database", str(exc)
+        if isinstance(exc, KeyboardInterrupt):
+            return "interrupted", "the sync was interrupted; the next run resumes where it stopped"
         return "internal", f"{type(exc).__name__}: {exc}"
 
     def succeed(self) -> None:
