@@ -105,7 +105,8 @@ def plan_slices(since: date, until: date, tuning: SyncTuning) -> list[Slice]:
             end = min(until, start + timedelta(days=step - 1))
             out.append(Slice(kind, start, end))
             start = end + timedelta(days=1)
-    return out
+    # Newest first: the days marketers look at are written (and checkpointed) before the back-fill.
+    return sorted(out, key=lambda s: (-s.until.toordinal(), KINDS.index(s.kind)))
 
 
 def _months_back(day: date, months: int) -> date:
