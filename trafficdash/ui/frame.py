@@ -1,4 +1,11 @@
-"""The shared chrome of every page: header, navigation drawer and content column."""
+"""The shared chrome of every page: header, navigation drawer and content column.
+
+For a signed-in user the header also carries "Sync now" and the alert bell, so every page has
+them; a page scopes the button to the accounts it shows (``content.sync_accounts = callable``) and
+registers what to redraw when a sync ends with ``sync_button.on_synced``. Both are drawn once the
+page is built: their timers wait for the browser, and a timer created earlier would have NiceGUI
+deliver the page before its first numbers.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,21 @@ from contextlib import contextmanager
 
 from nicegui import context, ui
 
+from trafficdash.auth.current import signed_in_user_id
 from trafficdash.i18n import t
 from trafficdash.ui import theme
+from trafficdash.ui.components.alert_bell import alert_bell
 from trafficdash.ui.components.connection_banner import connection_banner, user_menu
 from trafficdash.ui.components.locale_switch import locale_switch
+from trafficdash.ui.components.sync_button import sync_button
 from trafficdash.ui.nav import NAV_ITEMS
+
+# On a phone the header's "Sync now" is its icon alone (progress shows in the toast at the end).
+_HEADER_SYNC_CSS = """
+@media (max-width: 639px) {
+  .td-header-sync .q-btn__content > span.block, .td-header-sync .min-w-\\[10rem\\] { display: none; }
+}
+"""
 
 
 @contextmanager
@@ -26,7 +43,8 @@ def frame(title: str) -> Iterator[ui.column]:
         ui.separator().props("vertical dark").classes("mx-2 hidden sm:block")
         ui.label(title).classes("text-base font-medium td-muted hidden sm:block").mark("page-title")
         ui.space()
-        header_actions = ui.row().classes("items-center gap-2").mark("header-actions")
+        header_actions = ui.row().classes("items-center gap-2 no-wrap").mark("header-actions")
+        user_id = signed_in_user_id()
         locale_switch()
         user_menu()
     with (
@@ -43,5 +61,13 @@ def frame(title: str) -> Iterator[ui.column]:
     menu.on_click(drawer.toggle)
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 md:p-6 gap-6") as content:
         content.header_actions = header_actions  # type: ignore[attr-defined]
+        content.sync_accounts = None  # type: ignore[attr-defined]  # None = every visible account
         connection_banner()
         yield content
+    if user_id is not None:
+        with header_actions:
+            accounts = content.sync_accounts  # type: ignore[attr-defined]
+            header_sync = sync_button(user_id, accounts, marker="sync-now-header")
+        header_sync.button.parent_slot.parent.classes("td-header-sync")  # type: ignore[union-attr]
+        ui.add_css(_HEADER_SYNC_CSS)
+        alert_bell(header_actions, user_id)

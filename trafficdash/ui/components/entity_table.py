@@ -54,13 +54,14 @@ def budget_text(row: EntityRow, locale: str) -> str:
     return t("budget.none", locale)
 
 
-def table_row(row: EntityRow, locale: str) -> dict[str, Any]:
+def table_row(row: EntityRow, locale: str, open_alerts: int = 0) -> dict[str, Any]:
     m = row.metrics
     spend_change = row.changes.get("spend")
     out: dict[str, Any] = {
         "id": str(row.id),
         "name": row.name,
         "href": drill_href(row),
+        "alerts": open_alerts,
         "status": t(f"status.{row.effective_status}", locale, default=row.effective_status.title()),
         "tone": status_tone(row.effective_status),
         "budget": budget_text(row, locale),
@@ -98,12 +99,21 @@ def _columns(locale: str, compare: bool) -> list[dict[str, Any]]:
 
 
 class EntityTable:
-    def __init__(self, page: EntityPage, locale: str, on_request: OnRequest, *, compare: bool) -> None:
+    def __init__(
+        self,
+        page: EntityPage,
+        locale: str,
+        on_request: OnRequest,
+        *,
+        compare: bool,
+        alert_counts: dict[int, int] | None = None,
+    ) -> None:
         self.locale = locale
         self.on_request = on_request
+        self.alert_counts = alert_counts or {}  # open alerts per entity id (a badge by the name)
         self.table = (
             ui.table(
-                rows=[table_row(r, locale) for r in page.rows],
+                rows=self._rows(page),
                 columns=_columns(locale, compare),
                 row_key="id",
                 pagination=self._pagination(page),
@@ -116,6 +126,10 @@ class EntityTable:
             "body-cell-name",
             r"""<q-td :props="props" style="min-width: 200px; max-width: 320px; white-space: normal">
                   <a :href="props.row.href" class="td-entity-link">{{ props.value }}</a>
+                  <a v-if="props.row.alerts" href="/alerts" class="no-underline q-ml-xs"
+                     :title="props.row.alerts + ' open alert(s)'"><q-badge color="negative" rounded>
+                    <q-icon name="notifications_active" size="12px" class="q-mr-xs" />{{ props.row.alerts }}
+                  </q-badge></a>
                 </q-td>""",
         )
         self.table.add_slot(
@@ -149,7 +163,10 @@ class EntityTable:
         size = size if size in PAGE_SIZES else 25
         await self.on_request(sort, order, page, size)
 
+    def _rows(self, page: EntityPage) -> list[dict[str, Any]]:
+        return [table_row(r, self.locale, self.alert_counts.get(r.id, 0)) for r in page.rows]
+
     def show(self, page: EntityPage) -> None:
-        self.table.rows = [table_row(r, self.locale) for r in page.rows]
+        self.table.rows = self._rows(page)
         self.table.pagination = self._pagination(page)
         self.table.update()

@@ -19,8 +19,12 @@ from trafficdash.reports import service
 from trafficdash.reports.spec import ReportSpec
 
 
-def export(filters: Filters, fmt: str, level: str = "campaign", breakdowns: list[str] | None = None) -> None:
+def export(
+    filters: Filters | None, fmt: str, level: str = "campaign", breakdowns: list[str] | None = None
+) -> None:
     """Download now, or queue and say where to find it."""
+    if filters is None:  # the page could not answer its filters either (it already said why)
+        return
     user_id = signed_in_user_id()
     if user_id is None:
         ui.notify("Sign in again to export.", type="warning")
@@ -44,7 +48,7 @@ def export(filters: Filters, fmt: str, level: str = "campaign", breakdowns: list
     ui.download.content(data, service.download_name(spec), media_type=service.MEDIA_TYPES[fmt])
 
 
-def export_buttons(get_filters: Callable[[], Filters], level: str = "campaign") -> None:
+def export_buttons(get_filters: Callable[[], Filters | None], level: str = "campaign") -> None:
     """Two buttons; ``get_filters`` is called on click, so the export follows the page's state."""
     with ui.row().classes("gap-2 items-center").mark("export-buttons"):
         ui.button("Excel", icon="table_view", on_click=lambda: export(get_filters(), "xlsx", level)).props(

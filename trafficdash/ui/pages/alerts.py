@@ -21,36 +21,10 @@ STATE_COLORS = {
     "snoozed": "warning",
     "muted": "grey",
 }
-POLL_SECONDS = 10
 
 
 def _when(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def alert_bell(where: ui.element, user_id: int) -> None:
-    """A bell with the unread count; new alerts also pop up as toasts while the page is open."""
-    seen = {"count": None}
-
-    def unread() -> int:
-        with db.session_scope() as session:
-            return service.unread_count(session, user_id)
-
-    with where, ui.link(target="/alerts").classes("no-underline"):
-        bell = ui.button(icon="notifications").props("flat round dense color=grey-4").mark("alert-bell")
-        with bell:
-            badge = ui.badge("", color="negative").props("floating").mark("alert-unread")
-
-    def refresh() -> None:
-        count = unread()
-        badge.set_text(str(count))
-        badge.set_visibility(count > 0)
-        if seen["count"] is not None and count > seen["count"]:
-            ui.notify(f"{count - seen['count']} new alert(s)", type="warning", position="top-right")
-        seen["count"] = count
-
-    refresh()
-    ui.timer(POLL_SECONDS, refresh)
 
 
 class AlertsPage:
@@ -181,7 +155,6 @@ def register() -> None:
         if user is None:
             return login_redirect("/alerts")
         page = AlertsPage(user.id)
-        with frame("Alerts") as content:
-            alert_bell(content.header_actions, user.id)  # type: ignore[attr-defined]
+        with frame("Alerts"):  # the frame draws the bell on every signed-in page
             page.render()
         return None

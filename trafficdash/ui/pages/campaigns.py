@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from trafficdash.analytics.schemas import EntityPage, EntityRow, KpiValue
+from trafficdash.analytics.schemas import EntityPage, EntityRow, Filters, KpiValue
 from trafficdash.i18n import current_locale, format_number, t
 from trafficdash.ui import data
+from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts
 from trafficdash.ui.components.entity_table import EntityTable, budget_text, status_badge
+from trafficdash.ui.components.export_buttons import export_buttons
 from trafficdash.ui.components.feedback import loading_skeleton, no_rows, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
+from trafficdash.ui.components.sync_button import on_synced
 from trafficdash.ui.components.trend_chart import TrendChart
 from trafficdash.ui.formatters import format_metric
 from trafficdash.ui.frame import frame
@@ -37,6 +40,7 @@ class CampaignListView:
         self.ctx = ctx
         self.query = TableQuery()
         self.page: EntityPage | None = None
+        self.alerts = OpenAlerts()
         self.loading = True
         self.table: EntityTable | None = None
 
@@ -61,6 +65,13 @@ class CampaignListView:
             self.table.show(self.page)  # paging/sorting redraws the rows only
         else:
             self.body.refresh()
+        if reset_page:  # after the rows, so the alert badges never delay them; paging keeps the counts
+            self.alerts = (
+                await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids()) or OpenAlerts()
+            )
+            if self.table is not None and self.page is not None:
+                self.table.alert_counts = self.alerts.per_campaign
+                self.table.show(self.page)
 
     async def table_request(self, sort: str, order: str, page: int, page_size: int) -> None:
         self.query.sort, self.query.order, self.query.page, self.query.page_size = (
@@ -83,7 +94,11 @@ class CampaignListView:
         totals_strip(self.page, self.ctx.locale)
         with ui.column().classes("td-card w-full p-2 sm:p-3 gap-0"):
             self.table = EntityTable(
-                self.page, self.ctx.locale, self.table_request, compare=self.ctx.state.compare != "none"
+                self.page,
+                self.ctx.locale,
+                self.table_request,
+                compare=self.ctx.state.compare != "none",
+                alert_counts=self.alerts.per_campaign,
             )
 
 
@@ -153,6 +168,16 @@ class DetailView:
             page_size,
         )
         await self.load(reset_page=False)
+
+    def export_filters(self) -> Filters | None:
+        """The children table on screen: this campaign's ad sets, or this ad set's ads."""
+        filters = self.ctx.filters()
+        if filters is None or self.data is None:
+            return None
+        scope = "campaign_ids" if self.level == "campaign" else "ad_set_ids"
+        return filters.model_copy(
+            update={"account_ids": [self.data.row.account_id], "currency": None, scope: [self.entity_id]}
+        )
 
     @ui.refreshable_method
     def body(self) -> None:
@@ -238,12 +263,17 @@ async def _detail_page(level: str, entity_id: int, path: str):
     if user is None:
         return login_redirect(path)
     locale = current_locale()
-    with frame(t("nav.Campaigns", locale)):
+    with frame(t("nav.Campaigns", locale)) as content:
         ctx = await open_dashboard(user.id, locale)
         if ctx is None:
             return None
         view = DetailView(ctx, level, entity_id)
+        content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
+        on_synced(view.load)
         FilterBar(ctx.state, ctx.accounts, locale, view.load)
+        if level in CHILD_LEVEL:  # an ad has no table below it to export
+            with ui.row().classes("w-full justify-end -mt-3"):
+                export_buttons(view.export_filters, level=CHILD_LEVEL[level])
         view.body()
         await view.load()
     return None
@@ -256,12 +286,16 @@ def register() -> None:
         if user is None:
             return login_redirect("/campaigns")
         locale = current_locale()
-        with frame(t("nav.Campaigns", locale)):
+        with frame(t("nav.Campaigns", locale)) as content:
             ctx = await open_dashboard(user.id, locale)
             if ctx is None:
                 return None
             view = CampaignListView(ctx)
+            content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
+            on_synced(view.load)
             FilterBar(ctx.state, ctx.accounts, locale, view.load, entity_filters=True)
+            with ui.row().classes("w-full justify-end -mt-3"):
+                export_buttons(ctx.filters, level="campaign")  # the list as filtered on screen
             view.body()
             await view.load()
         return None

@@ -30,6 +30,10 @@ class DashboardContext:
     def currency(self) -> str | None:
         return self.state.currency(self.accounts)
 
+    def account_ids(self) -> list[int]:
+        """The accounts the page shows (one account, or every account in the chosen currency)."""
+        return [a.id for a in self.state.selected_accounts(self.accounts)]
+
     def filters(self, **extra: object) -> Filters | None:
         """The state as service Filters, or None (and a toast) when they cannot be answered."""
         try:

@@ -8,11 +8,14 @@ from nicegui import run, ui
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import current_locale, t
 from trafficdash.ui import data
+from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts, open_alerts_card
 from trafficdash.ui.components.breakdown_charts import donut_card
 from trafficdash.ui.components.entity_table import status_badge
+from trafficdash.ui.components.export_buttons import export_buttons
 from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
+from trafficdash.ui.components.sync_button import on_synced
 from trafficdash.ui.components.trend_chart import TrendChart
 from trafficdash.ui.formatters import format_metric
 from trafficdash.ui.frame import frame
@@ -40,6 +43,7 @@ class OverviewView:
     def __init__(self, ctx: DashboardContext) -> None:
         self.ctx = ctx
         self.data: data.OverviewData | None = None
+        self.alerts = OpenAlerts()
         self.loading = True
         self.trend_metric = "spend"
 
@@ -56,6 +60,15 @@ class OverviewView:
             toast_error(str(exc))
         self.loading = False
         self.body.refresh()
+        # After the numbers, so the alerts never delay them.
+        self.alerts = (
+            await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids()) or OpenAlerts()
+        )
+        self.alerts_card.refresh()
+
+    @ui.refreshable_method
+    def alerts_card(self) -> None:
+        open_alerts_card(self.alerts)
 
     @ui.refreshable_method
     def body(self) -> None:
@@ -120,12 +133,17 @@ def register() -> None:
         if user is None:
             return login_redirect("/")
         locale = current_locale()
-        with frame(t("nav.Overview", locale)):
+        with frame(t("nav.Overview", locale)) as content:
             ctx = await open_dashboard(user.id, locale)
             if ctx is None:
                 return None
             view = OverviewView(ctx)
+            content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
+            on_synced(view.load)  # the numbers redraw when the header's sync ends
             FilterBar(ctx.state, ctx.accounts, locale, view.load)
+            with ui.row().classes("w-full justify-end -mt-3"):
+                export_buttons(ctx.filters, level="campaign")  # exactly the Filters on screen
+            view.alerts_card()
             view.body()
             await view.load()
         return None

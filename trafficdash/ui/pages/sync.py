@@ -11,7 +11,7 @@ from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
 from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.schedules import InvalidSchedule
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
-from trafficdash.ui.components.sync_button import header_sync_button, on_synced, sync_button
+from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
@@ -186,8 +186,7 @@ def register() -> None:
         if user is None:
             return login_redirect("/sync")
         page = SyncPage(user.id)
-        with frame("Sync") as content:
-            header_sync_button(content, user.id)
+        with frame("Sync"):  # the frame draws the header's "Sync now" on every signed-in page
             page.render()
         on_synced(page.load)
         await page.load()
