@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 
 from trafficdash.api import ad_accounts, alerts, campaigns, health, insights, me, reports, sync, team, tokens
+from trafficdash.api.errors import ERROR_RESPONSES
 
 
 def build_api_router() -> APIRouter:
-    router = APIRouter(prefix="/api")
+    router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
     router.include_router(health.router)
     router.include_router(me.router)
     router.include_router(tokens.router)
