@@ -28,6 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "TRAFFICDASH_DATA_DIR": str(data_dir),
             "TRAFFICDASH_SECRET_KEY": "test-secret-" + secrets.token_hex(8),
             "TRAFFICDASH_LOG_LEVEL": "WARNING",
+            # In-process test clients cannot share NiceGUI's async Redis sessions (one loop per request).
+            "TRAFFICDASH_SESSION_STORE": "local",
         }
     )
     for key, value in services.env().items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -57,6 +58,10 @@ class Settings(BaseSettings):
     sync_history_days: int = 90
     sync_lookback_days: int = 28
     session_idle_minutes: int = 60 * 24 * 7
+    # Where login sessions live: "redis" (shared by every web replica) or "local" (this process).
+    session_store: Literal["redis", "local"] | None = Field(
+        default=None, description="redis or local; redis when a Redis URL is set."
+    )
     api_rate_limit_per_minute: int = 120
     login_rate_limit_per_minute: int = 20
 
@@ -87,6 +92,13 @@ class Settings(BaseSettings):
         if self.use_sandbox:
             return f"{self.public_url.rstrip('/')}/sandbox"
         return "https://graph.facebook.com"
+
+    @property
+    def shared_sessions(self) -> bool:
+        """Sessions in Redis (the default with a Redis URL), so every web replica sees them."""
+        if self.session_store is not None:
+            return self.session_store == "redis" and bool(self.redis_url)
+        return bool(self.redis_url)
 
     @property
     def cookies_secure(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from nicegui import helpers
 from nicegui.storage import Storage
 
 from trafficdash.settings import Settings
@@ -18,16 +17,15 @@ SESSION_KEY_PREFIX = "trafficdash:session:"
 
 
 def configure_session_storage(settings: Settings, *, shared: bool | None = None) -> None:
-    """Keep sessions in Redis when a Redis URL is set (``shared`` forces the choice).
+    """Keep sessions in Redis when ``settings.shared_sessions`` (``shared`` forces the choice).
 
     NiceGUI reads NICEGUI_REDIS_URL once at import; the storage class consults these attributes
     whenever it creates a user's storage, so setting them before the first request is enough.
-    Under pytest the default is off: test clients run a new event loop per request, which
-    NiceGUI's async Redis dict cannot outlive; tests of shared sessions pass ``shared=True``
-    with a real server.
+    In-process test clients run a new event loop per request, which NiceGUI's async Redis dict
+    cannot outlive: they set ``TRAFFICDASH_SESSION_STORE=local``.
     """
     if shared is None:
-        shared = bool(settings.redis_url) and not helpers.is_pytest()
+        shared = settings.shared_sessions
     url = (settings.redis_url or os.environ.get("NICEGUI_REDIS_URL")) if shared else None
     Storage.redis_url = url
     if url:
