@@ -19,9 +19,10 @@ from sqlalchemy import select
 from tests.sandbox.conftest import PINNED_TODAY
 from tests.support import bearer_for, sign_in
 from trafficdash import db
+from trafficdash.alerts import service as alerts
 from trafficdash.analytics.schemas import Filters
 from trafficdash.auth.connections import register_connection
-from trafficdash.models import AdAccount, Campaign
+from trafficdash.models import AdAccount, Alert, Campaign
 from trafficdash.reports import service as reports
 from trafficdash.reports.spec import ReportSpec
 from trafficdash.settings import reset_settings_cache
@@ -34,6 +35,7 @@ class Row:
     method: str
     path: (
         str  # {own}/{shared}/{other} accounts (numeric ids), {own_campaign}..., {own_report}..., {own_run}...
+        # ..., {own_rule}... (the caller's alert rule on that account), {own_alert}... (its alert)
     )
     ok: int = 200
     json: dict[str, Any] | None = field(default=None, hash=False)
@@ -64,6 +66,8 @@ API_ROWS = [
 ]
 # API endpoints taking an account (or an object of an account): own and shared answer ``ok``, the
 # other user's answer 404.
+ALERT_RULE = {"name": "Spend above 10", "ad_account_id": "{own}", "threshold": "10", "window": "last_3d"}
+SNOOZE_UNTIL = f"{UNTIL + timedelta(days=1)}T09:00:00Z"
 API_ACCOUNT_ROWS: list[Row] = [
     Row("GET", f"/api/campaigns?account_id={{own}}&{RANGE}"),
     Row("GET", f"/api/campaigns?account_id=act_{{own}}&level=adset&{RANGE}"),
@@ -86,6 +90,16 @@ API_ACCOUNT_ROWS: list[Row] = [
         201,
         json={"template": "roas_below_1", "ad_account_id": "{own}"},
     ),
+    Row("POST", "/api/alerts/rules", 201, json=ALERT_RULE),
+    Row("GET", "/api/alerts/rules/{own_rule}"),
+    Row("PUT", "/api/alerts/rules/{own_rule}", json=ALERT_RULE),
+    Row("POST", "/api/alerts/rules/{own_rule}/evaluate"),
+    Row("POST", "/api/alerts/rules/{own_rule}/snooze", json={"until": SNOOZE_UNTIL}),
+    Row("POST", "/api/alerts/rules/{own_rule}/mute", json={"muted": True}),
+    Row("GET", "/api/alerts/{own_alert}"),
+    Row("POST", "/api/alerts/{own_alert}/ack"),
+    Row("POST", "/api/alerts/{own_alert}/snooze", json={"until": SNOOZE_UNTIL}),
+    Row("POST", "/api/alerts/{own_alert}/mute", json={"muted": True}),
     Row(
         "POST",
         "/api/reports/schedules",
@@ -147,13 +161,27 @@ def two_users(meta, monkeypatch: pytest.MonkeyPatch):
             for account in runs
         }
         assert all(campaigns.values())
-        report_ids = {}
+        report_ids, rule_ids, alert_ids = {}, {}, {}
         for user_id, accounts in ((ids[0], (ana_own, shared[0])), (ids[1], (bia_own, shared[0]))):
             for account in accounts:
                 spec = ReportSpec(
                     filters=Filters(account_ids=[account], since=SINCE, until=UNTIL), format="csv"
                 )
                 report_ids[user_id, account] = reports.create_report(s, user_id, spec).id
+                rule = alerts.create_from_template(s, user_id, "roas_below_1", account)
+                alert = Alert(
+                    kind="rule",
+                    rule_id=rule.id,
+                    user_id=user_id,
+                    ad_account_id=account,
+                    subject_key=f"account:{account}",
+                    metric="roas",
+                    title="ROAS below 1",
+                    message="ROAS is 0.5 (threshold 1.00).",
+                )
+                s.add(alert)
+                s.flush()
+                rule_ids[user_id, account], alert_ids[user_id, account] = rule.id, alert.id
     for report_id in report_ids.values():
         reports.build_report(report_id)
 
@@ -172,6 +200,12 @@ def two_users(meta, monkeypatch: pytest.MonkeyPatch):
             "own_report": report_ids[me, own],
             "shared_report": report_ids[me, shared[0]],
             "other_report": report_ids[other_user, other],
+            "own_rule": rule_ids[me, own],
+            "shared_rule": rule_ids[me, shared[0]],
+            "other_rule": rule_ids[other_user, other],
+            "own_alert": alert_ids[me, own],
+            "shared_alert": alert_ids[me, shared[0]],
+            "other_alert": alert_ids[other_user, other],
         }
 
     return {
@@ -189,7 +223,7 @@ def _fill(template: Any, who: dict, key: str) -> Any:
     if not isinstance(template, str):
         return template
     values = {}
-    for kind in ("", "_campaign", "_run", "_report"):
+    for kind in ("", "_campaign", "_run", "_report", "_rule", "_alert"):
         for name in ("own", "shared", "other"):
             values[f"{name}{kind}"] = who[f"{key if name == 'own' else name}{kind}"]
     filled = template.format(**values)
