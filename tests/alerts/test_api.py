@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.alerts.conftest import NOW, Synced
-from tests.support import bearer_for, make_user
+from tests.support import bearer_for, grant, make_user
 from trafficdash import db
 from trafficdash.alerts import evaluation
 from trafficdash.alerts.rules import TEMPLATES
@@ -288,3 +288,34 @@ def test_the_api_needs_a_user(app: FastAPI, data: Synced) -> None:
             ("POST", "/api/alerts/rules"),
         ]:
             assert anonymous.request(method, path).status_code == 401, path
+
+
+def test_a_teammate_on_the_same_account_sees_anomalies_but_not_my_rules(
+    app: FastAPI, api: TestClient, data: Synced
+) -> None:
+    rule_id, alert_id = fired(api, data)
+    with db.session_scope() as session:
+        mate = make_user(session, "mate@example.com", "Mate")
+        grant(session, mate, data.account_id)
+        mate_id = mate.id
+        anomaly = Alert(
+            kind="anomaly",
+            ad_account_id=data.account_id,
+            subject_key="account",
+            metric="spend",
+            title="Unusual spend",
+            message="Spend was 5x its usual level.",
+        )
+        session.add(anomaly)
+        session.flush()
+        anomaly_id = anomaly.id
+    with TestClient(app, raise_server_exceptions=False) as mate_api:
+        mate_api.headers.update(bearer_for(mate_id))
+        assert mate_api.get(f"/api/alerts/rules/{rule_id}").status_code == 404
+        assert mate_api.post(f"/api/alerts/rules/{rule_id}/mute", json={"muted": True}).status_code == 404
+        assert mate_api.get(f"/api/alerts/{alert_id}").status_code == 404
+        assert mate_api.post(f"/api/alerts/{alert_id}/ack").status_code == 404
+        assert [a["id"] for a in mate_api.get("/api/alerts").json()] == [anomaly_id]  # the account's anomaly
+        assert mate_api.get("/api/alerts/unread").json() == {"unread": 1}
+        assert mate_api.post(f"/api/alerts/{anomaly_id}/ack").status_code == 200
+    assert api.get(f"/api/alerts/rules/{rule_id}").json()["muted"] is False
