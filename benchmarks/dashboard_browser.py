@@ -41,7 +41,7 @@ def time_to_kpis(page, url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def wait_for_idle_syncs(page, base: str, timeout: float = 600) -> None:  # noqa: ANN001
+def wait_for_idle_syncs(page, base: str, timeout: float = 600) -> None:
     """Measure a quiet server: no sync still writing (SQLite would make readers wait)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -4,13 +4,13 @@ from trafficdash.models.accounts import AdAccount, AdAccountAccess
 from trafficdash.models.alerts import Alert, AlertDelivery, AlertRule
 from trafficdash.models.entities import Ad, AdSet, Campaign
 from trafficdash.models.insights import BreakdownInsight, DailyInsight, PeriodReach
+from trafficdash.models.reports import ReportFile, ReportFrequency, ReportStatus, ScheduledReport
 from trafficdash.models.rollups import (
     AccountBreakdownRollup,
     AccountDailyRollup,
     CampaignBreakdownRollup,
     CampaignDailyRollup,
 )
-from trafficdash.models.reports import ReportFile, ReportFrequency, ReportStatus, ScheduledReport
 from trafficdash.models.schedules import AccountSchedule
 from trafficdash.models.sync_runs import SyncRun, SyncStatus, SyncTrigger
 from trafficdash.models.users import ApiToken, ConnectionStatus, User
