@@ -1,5 +1,9 @@
 """Alert tests: one sandbox account synced over real HTTP once per session (today pinned), its rows
-kept in memory and restored before each test that asks for them (tables are emptied between tests)."""
+snapshotted and restored before each test that asks for them (tables are emptied between tests).
+
+On PostgreSQL the snapshot is a copy of the tables in a schema of the test database, restored with
+``INSERT ... SELECT`` inside the server (~25k rows in milliseconds, where sending them from Python
+took ~3 s per test); elsewhere the rows are kept in memory and inserted back."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from trafficdash.sync.service import sync_account
 NOW = datetime(PINNED_TODAY.year, PINNED_TODAY.month, PINNED_TODAY.day, 15, 0, tzinfo=UTC)
 HISTORY_DAYS = 50
 SKIP_TABLES = {"alert_rules", "alerts", "alert_deliveries", "sync_runs"}
+SNAPSHOT_SCHEMA = "alerts_snapshot"
 
 
 @dataclass
@@ -30,12 +35,25 @@ class Synced:
     server: SandboxServer
     account_id: int
     user_id: int
-    rows: dict[str, list[dict[str, Any]]]
+    rows: dict[str, list[dict[str, Any]]]  # in memory (not PostgreSQL) or just the counts' tables
+    in_snapshot_schema: bool = False
 
     def restore(self) -> None:
         with db.get_engine().begin() as conn:
+            if self.in_snapshot_schema:  # a throwaway test database: no need to wait for the WAL flush
+                conn.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
             for table in db.Base.metadata.sorted_tables:
-                if self.rows.get(table.name):
+                if not self.rows.get(table.name):
+                    continue
+                if self.in_snapshot_schema:
+                    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+                    conn.execute(
+                        sa.text(
+                            f'INSERT INTO "{table.name}" ({columns}) '
+                            f'SELECT {columns} FROM {SNAPSHOT_SCHEMA}."{table.name}"'
+                        )
+                    )
+                else:
                     conn.execute(table.insert(), self.rows[table.name])
             if conn.dialect.name == "postgresql":  # surrogate ids continue after the restored rows
                 for table in ("users", "ad_account_access"):
@@ -76,12 +94,26 @@ def synced(sandbox_server: SandboxServer) -> Iterator[Synced]:  # noqa: F811
             user_id = user.id
         sync_account(account_id)
         rows: dict[str, list[dict[str, Any]]] = {}
-        with db.get_engine().connect() as conn:
+        in_schema = db.get_engine().dialect.name == "postgresql"
+        with db.get_engine().begin() as conn:
+            if in_schema:  # the test database is dropped at the end, and the snapshot with it
+                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE"))
+                conn.execute(sa.text(f"CREATE SCHEMA {SNAPSHOT_SCHEMA}"))
             for table in db.Base.metadata.sorted_tables:
-                if table.name not in SKIP_TABLES:
+                if table.name in SKIP_TABLES:
+                    continue
+                if in_schema:
+                    conn.execute(
+                        sa.text(
+                            f'CREATE TABLE {SNAPSHOT_SCHEMA}."{table.name}" AS SELECT * FROM "{table.name}"'
+                        )
+                    )
+                    count = conn.execute(sa.text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()
+                    rows[table.name] = [{}] * count  # only "has rows" is read from it
+                else:
                     rows[table.name] = [dict(r._mapping) for r in conn.execute(table.select())]
     reset_settings_cache()
-    yield Synced(srv, account_id, user_id, rows)
+    yield Synced(srv, account_id, user_id, rows, in_snapshot_schema=in_schema)
 
 
 @pytest.fixture

@@ -277,7 +277,7 @@ def test_bad_input_is_a_4xx_with_a_reason(api: TestClient, data: Synced) -> None
     assert api.post(f"/api/alerts/{anomaly_id}/ack").status_code == 200
 
 
-def test_the_api_needs_a_user(app: FastAPI, data: Synced) -> None:
+def test_the_api_needs_a_user(app: FastAPI) -> None:
     with TestClient(app) as anonymous:
         for method, path in [
             ("GET", "/api/alerts"),
