@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from trafficdash.ui.pages import accounts, alerts, audience, campaigns, login, overview, reports, settings, sync
+from trafficdash.ui.pages import (
+    accounts,
+    alerts,
+    audience,
+    campaigns,
+    login,
+    overview,
+    reports,
+    settings,
+    sync,
+)
 
 
 def register_pages() -> None:
