@@ -74,6 +74,7 @@ def create_rule(session: Session, user_id: int, spec: RuleSpec) -> AlertRule:
     _apply(rule, spec)
     session.add(rule)
     session.flush()
+    session.refresh(rule)  # answer with what is stored (e.g. NUMERIC scale), as a later GET will
     return rule
 
 
@@ -89,6 +90,7 @@ def update_rule(session: Session, user_id: int, rule_id: int, spec: RuleSpec) ->
     _apply(rule, spec)
     rule.state = "new"
     session.flush()
+    session.refresh(rule)
     return rule
 
 
