@@ -170,3 +170,18 @@ async def test_a_users_data_never_shows_to_another(user: User, world: World) -> 
     assert list(select.options) == ["cur:USD", "acc:201"]
     await user.should_not_see("Summer Sale")
     assert isinstance(select, ui.select)
+
+
+async def test_first_sync_in_progress_is_not_called_no_data(user: User, world: World) -> None:
+    from trafficdash.models import AdAccount
+    from trafficdash.models.sync_runs import SyncStatus
+    from trafficdash.sync.runs import create_run
+
+    with db.session_scope() as session:
+        session.get(AdAccount, world.usd1.id).last_synced_at = None
+        run = create_run(session, world.usd1.id, "first_connect")
+        run.status, run.steps_done, run.steps_total = SyncStatus.RUNNING, 3, 12
+    await open_as(user, world.ana.id, "/", account_key="cur:USD", since="2023-03-01", until="2023-03-07")
+    await user.should_see("First sync in progress")
+    await user.should_see("25% done", marker="empty-first-sync")
+    await user.should_not_see("No data in this range")

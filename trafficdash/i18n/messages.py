@@ -143,6 +143,9 @@ EN: dict[str, str] = {
     "empty.no_data.title": "No data in this range",
     "empty.no_data.body": "Nothing was delivered between {since} and {until}. Try a longer range, or sync the "
     "account if you expected numbers here.",
+    "empty.first_sync.title": "First sync in progress",
+    "empty.first_sync.body": "Your account's history is arriving from Meta ({percent}% done). The numbers "
+    "appear here as soon as the sync finishes.",
     "empty.no_rows.title": "Nothing matches",
     "empty.no_rows.body": "No row matches these filters. Clear the search or widen the date range.",
     "empty.no_breakdown": "No breakdown data in this range.",
@@ -288,6 +291,9 @@ PT_BR: dict[str, str] = {
     "empty.no_data.title": "Sem dados neste período",
     "empty.no_data.body": "Nada foi veiculado entre {since} e {until}. Tente um período maior, ou sincronize a "
     "conta se esperava números aqui.",
+    "empty.first_sync.title": "Primeira sincronização em andamento",
+    "empty.first_sync.body": "O histórico da sua conta está chegando da Meta ({percent}% concluído). Os "
+    "números aparecem aqui assim que a sincronização terminar.",
     "empty.no_rows.title": "Nenhum resultado",
     "empty.no_rows.body": "Nenhuma linha corresponde a estes filtros. Limpe a busca ou amplie o período.",
     "empty.no_breakdown": "Sem dados de detalhamento neste período.",

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trafficdash.db import utcnow
-from trafficdash.models import SyncRun, SyncStatus
+from trafficdash.models import AdAccount, SyncRun, SyncStatus
 
 ACTIVE_STATUSES = (SyncStatus.QUEUED.value, SyncStatus.RUNNING.value)
 
@@ -90,6 +90,18 @@ def active_run(session: Session, account_id: int) -> SyncRun | None:
         .limit(1)
     )
     return session.scalars(stmt).first()
+
+
+def first_sync_in_progress(session: Session, account_ids: Iterable[int]) -> SyncRun | None:
+    """An active run of an account that never finished a sync: its numbers are still arriving."""
+    for account_id in account_ids:
+        account = session.get(AdAccount, account_id)
+        if account is None or account.last_synced_at is not None:
+            continue
+        run = active_run(session, account_id)
+        if run is not None:
+            return run
+    return None
 
 
 def last_succeeded_run(session: Session, account_id: int) -> SyncRun | None:

@@ -29,6 +29,15 @@ def _first(items: list, currency: str | None):
     return None
 
 
+def first_sync_percent(account_ids: list[int]) -> int | None:
+    """Progress of a first sync still filling these (already access-scoped) accounts, if any."""
+    from trafficdash.sync.runs import first_sync_in_progress
+
+    with db.session_scope() as session:
+        run = first_sync_in_progress(session, account_ids)
+        return run.percent if run is not None else None
+
+
 def accounts(user_id: int) -> list[AccountStatus]:
     with db.session_scope() as session:
         return service.accounts_overview(session, user_id)

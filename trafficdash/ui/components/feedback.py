@@ -36,6 +36,16 @@ def no_data(since, until, locale: str) -> None:
     ).mark("empty-no-data")
 
 
+def first_sync(percent: int, locale: str) -> None:
+    """Instead of "no data" while an account's first sync is still bringing its history in."""
+    with empty_state(
+        "cloud_sync", t("empty.first_sync.title", locale), t("empty.first_sync.body", locale, percent=percent)
+    ).mark("empty-first-sync"):
+        ui.linear_progress(value=percent / 100, show_value=False).props("rounded color=primary").classes(
+            "max-w-md"
+        )
+
+
 def no_rows(locale: str) -> None:
     empty_state("filter_alt_off", t("empty.no_rows.title", locale), t("empty.no_rows.body", locale)).mark(
         "empty-no-rows"

@@ -12,7 +12,7 @@ from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts, open
 from trafficdash.ui.components.breakdown_charts import donut_card
 from trafficdash.ui.components.entity_table import status_badge
 from trafficdash.ui.components.export_buttons import export_buttons
-from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
+from trafficdash.ui.components.feedback import first_sync, loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
 from trafficdash.ui.components.sync_button import on_synced
@@ -46,6 +46,7 @@ class OverviewView:
         self.alerts = OpenAlerts()
         self.loading = True
         self.trend_metric = "spend"
+        self.first_sync: int | None = None  # percent of a first sync still filling the accounts
 
     async def load(self) -> None:
         filters = self.ctx.filters()
@@ -56,6 +57,7 @@ class OverviewView:
             self.body.refresh()
         try:
             self.data = await run.io_bound(data.overview, self.ctx.user_id, filters, self.ctx.currency)
+            self.first_sync = await run.io_bound(data.first_sync_percent, self.ctx.account_ids())
         except USER_ERRORS as exc:
             toast_error(str(exc))
         self.loading = False
@@ -79,7 +81,10 @@ class OverviewView:
         summary = self.data.summary
         state = self.ctx.state
         if summary is None or (summary.kpis["impressions"].value or 0) == 0:
-            no_data(state.since, state.until, locale)
+            if self.first_sync is not None:
+                first_sync(self.first_sync, locale)
+            else:
+                no_data(state.since, state.until, locale)
             return
         compare = summary.compare_since is not None
         with ui.element("div").classes("td-kpi-grid").mark("kpi-grid"):
