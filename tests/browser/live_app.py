@@ -57,7 +57,8 @@ def serve(extra_env: dict[str, str] | None = None, timeout: float = 120) -> Iter
     env.pop("TRAFFICDASH_REDIS_URL", None)
     for key in [k for k in env if k.startswith(("NICEGUI_", "PYTEST_"))]:
         env.pop(key)  # pytest's NiceGUI plugin marks its own process as a simulation
-    log = open(ROOT / "screenshots" / f"serve-{port}.log", "w")  # noqa: SIM115 - closed below
+    SCREENSHOTS.mkdir(exist_ok=True)  # absent on a clean checkout (it is git-ignored)
+    log = open(SCREENSHOTS / f"serve-{port}.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [sys.executable, "-c", "from trafficdash.cli import main; main()", "serve", "--port", str(port)],
         env=env,
