@@ -27,6 +27,12 @@ from trafficdash.i18n import currency_decimals, currency_symbol, format_date_ran
 from trafficdash.reports.content import Column, ReportContent, Table
 from trafficdash.reports.labels import no_data, text
 from trafficdash.reports.safety import clean_text, looks_like_formula, sheet_name
+from trafficdash.reports.streamed_sheet import (
+    CELL_TEXT_LIMIT,
+    ColumnStyle,
+    StyledRow,
+    create_streamed_sheet,
+)
 
 # Brand colours (trafficdash.ui.theme) without the "#".
 BRAND_DARK = "1E293B"
@@ -36,7 +42,6 @@ TOTALS_FILL = "E2E8F0"
 POSITIVE = "059669"
 NEGATIVE = "DC2626"
 WHITE = "FFFFFF"
-CELL_TEXT_LIMIT = 32767  # Excel's maximum characters in a cell
 PROGRESS_EVERY = 1000
 
 ProgressFn = Callable[[int], None]
@@ -196,6 +201,40 @@ class _RowWriter:
         return out
 
 
+class _DataRows:
+    """A table's data rows as :class:`StyledRow`, with each column's style picked once per currency."""
+
+    def __init__(self, table: Table, styles: _Styles, locale: str) -> None:
+        self.table, self.styles, self.locale = table, styles, locale
+        self._by_currency: dict[str | None, list[ColumnStyle]] = {}
+
+    def _columns(self, currency: str | None) -> list[ColumnStyle]:
+        columns = self._by_currency.get(currency)
+        if columns is None:
+            workbook = self.styles.ws.parent
+            quoted = self.styles.array("plain", quote=True)
+            columns = []
+            for index, column in enumerate(self.table.columns, 1):
+                fmt = number_format(column.kind, currency, self.locale)
+                columns.append(
+                    ColumnStyle(
+                        workbook,
+                        index,
+                        text=column.kind in ("meta", "text", "id"),
+                        style=self.styles.array("plain", fmt) if fmt else None,
+                        quoted_style=quoted,
+                        percent=column.kind in ("percent", "change"),
+                    )
+                )
+            self._by_currency[currency] = columns
+        return columns
+
+    def row(self, values: tuple[Any, ...]) -> StyledRow:
+        table = self.table
+        currency = values[table.currency_col] if table.currency_col is not None else table.currency
+        return StyledRow(values, self._columns(currency))
+
+
 def _prepare(ws: WriteOnlyWorksheet, columns: list[Column], freeze: str) -> None:
     # Write-only sheets write widths and panes before the first row.
     for i, col in enumerate(columns, 1):
@@ -214,10 +253,10 @@ def _write_table(
     entity = table.key in ("campaign", "adset", "ad")
     _prepare(ws, table.columns, "B2" if entity else "A2")
     ws.append([styles.cell(c.header, "header") for c in table.columns])
-    writer = _RowWriter(table, styles, locale)
+    data = _DataRows(table, styles, locale)
     count = 0
     for row in table.rows:
-        ws.append(writer.cells(row))
+        ws.append(data.row(row))
         count += 1
         if count % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
@@ -339,7 +378,7 @@ def write_workbook(
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     summary_ws = wb.create_sheet(sheet_name(text("sheet.summary", locale), taken))
-    sheets = [(t, wb.create_sheet(sheet_name(t.title, taken))) for t in content.tables]
+    sheets = [(t, create_streamed_sheet(wb, sheet_name(t.title, taken))) for t in content.tables]
     daily = [(t, ws.title) for t, ws in sheets if t.chart]
     _write_summary(summary_ws, content, daily)
     tick = progress or (lambda n: None)
