@@ -7,7 +7,7 @@ loop) plus 2 breakdown rows per ad and day, then the rollups through the app's o
 (the last 30 days vs the 30 before, every account, grouped per currency) stays the same.
 
 Prints per scale: the endpoint's p50 uncached (cache flushed before every call) and cached,
-the p50 of the raw SQL statements it runs (captured from the engine, replayed on a raw
+served by uvicorn and called over keep-alive HTTP (as a script or BI tool calls it), the p50 of the raw SQL statements it runs (captured from the engine, replayed on a raw
 psycopg connection), and their ratio.
 
     .venv/bin/python benchmarks/dashboard.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -220,9 +220,29 @@ def main() -> None:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+def serve_in_thread(app: object) -> str:
+    """uvicorn on a free local port, in a daemon thread of this process; returns its base URL."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}"
+
+
 def run(url: str, iterations: int) -> None:
+    import httpx
     from fastapi import FastAPI
-    from fastapi.testclient import TestClient
 
     from trafficdash import db, migrations, redis_conn
     from trafficdash.analytics import service
@@ -266,8 +286,9 @@ def run(url: str, iterations: int) -> None:
 
     api = FastAPI()
     api.include_router(build_api_router())
-    # Entered once: one event-loop portal for every request, like a long-running server.
-    client = TestClient(api, headers={"Authorization": f"Bearer {token}"}).__enter__()
+    # A real server and a keep-alive HTTP client, as a script or BI tool would call it.
+    base = serve_in_thread(api)
+    client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
     cache = redis_conn.get_redis()
 
     def call() -> None:

@@ -71,18 +71,20 @@ def _adapter(answer_type: Any) -> TypeAdapter[Any]:
     return TypeAdapter(answer_type)
 
 
-def cached(
+def cached_json(
     kind: str,
     visible_account_ids: Iterable[int],
     params: Any,
     answer_type: Any,
-    compute: Callable[[], T],
-) -> T:
-    """The cached answer if there is one for the accounts' current versions, else ``compute()``.
+    compute: Callable[[], Any],
+) -> bytes:
+    """The answer as JSON: the cached bytes if they were stored at the accounts' current
+    versions, else ``compute()`` serialised (and stored).
 
     One round trip reads the versions of every visible account and the entry; the entry is
     stamped with the versions it was computed at, and a stamp that differs from today's (a
-    sync bumped an account) means a miss. A Redis outage degrades to computing every time
+    sync bumped an account) means a miss. A hit goes out as stored, with no model in between:
+    the API answers it without parsing it. A Redis outage degrades to computing every time
     (logged), never to an error page.
     """
     adapter = _adapter(answer_type)
@@ -95,15 +97,31 @@ def cached(
         raw_versions, hit = pipe.execute()
     except redis.RedisError as exc:
         log.warning("analytics cache unavailable, computing directly: %s", exc)
-        return compute()
+        return adapter.dump_json(compute())
     stamp = _stamp(ids, raw_versions if ids else [])
     if hit is not None:
         stored_stamp, _, body = hit.partition(b"\n")
         if stored_stamp == stamp:
-            return adapter.validate_json(body)
-    answer = compute()
+            return body
+    body = adapter.dump_json(compute())
     try:
-        get_redis().set(key, stamp + b"\n" + adapter.dump_json(answer), ex=TTL_SECONDS)
+        get_redis().set(key, stamp + b"\n" + body, ex=TTL_SECONDS)
     except redis.RedisError as exc:
         log.warning("analytics cache write failed: %s", exc)
-    return answer
+    return body
+
+
+def cached(
+    kind: str,
+    visible_account_ids: Iterable[int],
+    params: Any,
+    answer_type: Any,
+    compute: Callable[[], T],
+) -> T:
+    """:func:`cached_json`, parsed back into the answer's models (for the pages)."""
+    return parse(answer_type, cached_json(kind, visible_account_ids, params, answer_type, compute))
+
+
+def parse(answer_type: Any, body: bytes) -> Any:
+    """A JSON answer back into its models."""
+    return _adapter(answer_type).validate_json(body)

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics.errors import EntityNotFound, InvalidFilters
-from trafficdash.analytics.metrics import Totals
+from trafficdash.analytics.metrics import Totals, change, is_good_change
 from trafficdash.analytics.queries import ADDITIVE, Selection, like_pattern, period_reach_rows
 from trafficdash.analytics.schemas import (
     ENTITY_SORTS,
@@ -26,7 +26,6 @@ from trafficdash.analytics.schemas import (
     EntityPage,
     EntityRow,
     Filters,
-    KpiValue,
     MetricChange,
     Metrics,
 )
@@ -164,8 +163,10 @@ def _changes(current: Metrics, previous: Metrics | None) -> dict[str, MetricChan
         return {}
     out = {}
     for key in CHANGE_KEYS:
-        kpi = KpiValue.build(key, getattr(current, key), getattr(previous, key))
-        out[key] = MetricChange(change_abs=kpi.change_abs, change_pct=kpi.change_pct, good=kpi.good)
+        change_abs, change_pct = change(getattr(current, key), getattr(previous, key))
+        out[key] = MetricChange(
+            change_abs=change_abs, change_pct=change_pct, good=is_good_change(key, change_abs)
+        )
     return out
 
 

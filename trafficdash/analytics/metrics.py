@@ -163,6 +163,11 @@ HIGHER_IS_BETTER: dict[str, bool] = {
 }
 
 
+def is_good_change(key: str, change_abs: Decimal | None) -> bool | None:
+    """Whether a change of the metric is good news; None when there is no change to judge."""
+    return None if not change_abs else (change_abs > 0) == HIGHER_IS_BETTER.get(key, True)
+
+
 def change(current: Number | None, previous: Number | None) -> tuple[Decimal | None, Decimal | None]:
     """Absolute and percent change; percent is None when the previous value is zero or missing."""
     cur, prev = _dec(current), _dec(previous)

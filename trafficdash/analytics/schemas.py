@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from trafficdash.analytics.date_presets import previous_period
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
-from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change
+from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change, is_good_change
 
 # Meta keeps 37 months of insights; a longer range can never be answered.
 MAX_RANGE_DAYS = 1127
@@ -169,16 +169,14 @@ class KpiValue(BaseModel):
     @classmethod
     def build(cls, key: str, value: Number | None, previous: Number | None = None) -> KpiValue:
         change_abs, change_pct = change(value, previous)
-        higher = HIGHER_IS_BETTER.get(key, True)
-        good = None if not change_abs else (change_abs > 0) == higher
         return cls(
             key=key,
             value=value,
             previous=previous,
             change_abs=change_abs,
             change_pct=change_pct,
-            higher_is_better=higher,
-            good=good,
+            higher_is_better=HIGHER_IS_BETTER.get(key, True),
+            good=is_good_change(key, change_abs),
         )
 
 

@@ -208,12 +208,17 @@ def _summary(
     return SummaryResponse(groups=out)
 
 
-def summary(session: Session, user_id: int, filters: Filters) -> SummaryResponse:
-    """KPIs of the range (and the comparison range) per currency."""
+def summary_json(session: Session, user_id: int, filters: Filters) -> bytes:
+    """:func:`summary` as the API sends it (JSON), straight from the cache on a hit."""
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached(
+    return cache.cached_json(
         "summary", visible, filters, SummaryResponse, lambda: _summary(session, visible, filters, currencies)
     )
+
+
+def summary(session: Session, user_id: int, filters: Filters) -> SummaryResponse:
+    """KPIs of the range (and the comparison range) per currency."""
+    return SummaryResponse.model_validate_json(summary_json(session, user_id, filters))
 
 
 # ---- daily ------------------------------------------------------------------------------------
@@ -227,12 +232,17 @@ def _daily(
     return daily_series(session, sel, groups, filters)
 
 
-def daily(session: Session, user_id: int, filters: Filters) -> list[DailySeries]:
-    """One point per day of the range (and of the comparison range), per currency."""
+def daily_json(session: Session, user_id: int, filters: Filters) -> bytes:
+    """:func:`daily` as JSON (a list of series), straight from the cache on a hit."""
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached(
+    return cache.cached_json(
         "daily", visible, filters, list[DailySeries], lambda: _daily(session, visible, filters, currencies)
     )
+
+
+def daily(session: Session, user_id: int, filters: Filters) -> list[DailySeries]:
+    """One point per day of the range (and of the comparison range), per currency."""
+    return cache.parse(list[DailySeries], daily_json(session, user_id, filters))
 
 
 # ---- breakdowns -------------------------------------------------------------------------------
@@ -280,20 +290,25 @@ def _breakdown(
     return out
 
 
-def breakdown(session: Session, user_id: int, filters: Filters, dimension: str) -> list[Breakdown]:
-    """Placement, device, age x gender or country split of the range, per currency."""
+def breakdown_json(session: Session, user_id: int, filters: Filters, dimension: str) -> bytes:
+    """Placement, device, age x gender or country split of the range, per currency, as JSON."""
     if dimension not in DIMENSIONS:
         raise InvalidFilters(
             f"Unknown breakdown dimension {dimension!r}; use one of: {', '.join(DIMENSIONS)}."
         )
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached(
+    return cache.cached_json(
         f"breakdown:{dimension}",
         visible,
         filters,
         list[Breakdown],
         lambda: _breakdown(session, visible, filters, dimension, currencies),
     )
+
+
+def breakdown(session: Session, user_id: int, filters: Filters, dimension: str) -> list[Breakdown]:
+    """Placement, device, age x gender or country split of the range, per currency."""
+    return cache.parse(list[Breakdown], breakdown_json(session, user_id, filters, dimension))
 
 
 # ---- campaigns / ad sets / ads ----------------------------------------------------------------

@@ -36,13 +36,18 @@ def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken
 def authenticate(session: Session, plain: str) -> User | None:
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(plain)))
-    if token is None or token.revoked_at is not None:
+    found = session.execute(  # the token and its user in one round trip
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash(plain))
+    ).first()
+    if found is None or found[0].revoked_at is not None:
         return None
+    token, user = found
     now = utcnow()
     if token.last_used_at is None or (now - _aware(token.last_used_at)).total_seconds() > 60:
         token.last_used_at = now  # throttled so busy scripts do not write on every call
-    return session.get(User, token.user_id)
+    return user
 
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
