@@ -24,8 +24,11 @@ def serve(config: SandboxConfig) -> tuple[str, uvicorn.Server]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_sandbox_app(config), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_sandbox_app(config), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.02)
@@ -55,14 +58,21 @@ def main() -> None:
     acc = user["ad_account_ids"][0]
     url = f"{base}/{config.api_version}/{acc}/insights"
     fields = "account_id,campaign_id,adset_id,ad_id,impressions,reach,clicks,inline_link_clicks,spend,actions,action_values"
-    common = {"access_token": user["access_token"], "level": "ad", "time_increment": "1", "limit": "5000",
-              "fields": fields}
+    common = {
+        "access_token": user["access_token"],
+        "level": "ad",
+        "time_increment": "1",
+        "limit": "5000",
+        "fields": fields,
+    }
     runs = [
         ("ad x day, 90 days (cold)", {"date_preset": "last_90d"}),
         ("ad x day, 90 days (warm)", {"date_preset": "last_90d"}),
         ("ad x day, 28 days, age+gender", {"date_preset": "last_28d", "breakdowns": "age,gender"}),
-        ("ad x day, 28 days, placement", {"date_preset": "last_28d",
-                                          "breakdowns": "publisher_platform,platform_position"}),
+        (
+            "ad x day, 28 days, placement",
+            {"date_preset": "last_28d", "breakdowns": "publisher_platform,platform_position"},
+        ),
     ]
     results = {}
     with httpx.Client(timeout=600) as client:
