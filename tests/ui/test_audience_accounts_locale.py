@@ -71,6 +71,7 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     await user.open("/")
     await user.should_see("Valor gasto")
     await user.should_see("Visão geral")
+    assert user.find(marker="sync-now-header").elements.pop().props["label"] == "Sincronizar"
     with db.session_scope() as session:
         kpis = service.summary(session, world.ana.id, Filters(currency="BRL", **WEEK2)).groups[0].kpis
     spend = user.find(marker="kpi-value-spend").elements.pop().text
@@ -82,3 +83,4 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     user.find(marker="locale-switch").elements.pop().set_value("en")
     await user.open("/campaigns")
     await user.should_see("Campaigns")
+    assert user.find(marker="sync-now-header").elements.pop().props["label"] == "Sync now"

@@ -14,6 +14,8 @@ from nicegui import Client, context, run, ui
 
 from trafficdash import db
 from trafficdash.auth.access import AccountNotFound, visible_account_ids
+from trafficdash.i18n import current_locale, t
+from trafficdash.i18n.formatting import format_number
 from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.enqueue import SyncQueueBusy
 from trafficdash.sync.runs import active_run
@@ -63,16 +65,17 @@ class SyncButton:
         user_id: int,
         accounts: AccountsSource = None,
         *,
-        label: str = "Sync now",
+        label: str | None = None,
         marker: str = "sync-now",
     ) -> None:
+        self.locale = current_locale()
         self.user_id = user_id
         self.accounts = accounts
         self.run_ids: list[int] = []
         self.client = context.client
         with ui.row().classes("items-center gap-3 no-wrap").mark("sync-control"):
             self.button = (
-                ui.button(label, icon="sync", on_click=self.start)
+                ui.button(label or t("sync.now", self.locale), icon="sync", on_click=self.start)
                 .props("unelevated no-caps color=primary")
                 .mark(marker)
             )
@@ -97,7 +100,7 @@ class SyncButton:
         self.run_ids = run_ids
         self.button.disable()
         self.button.props("loading")
-        self.progress_label.text = "Queued…"
+        self.progress_label.text = t("sync.phase.queued", self.locale) + "…"
         self.progress_bar.value = 0
         self.progress_box.set_visibility(True)
         self.timer.activate()
@@ -114,7 +117,7 @@ class SyncButton:
             self.button.enable()
             return
         if not runs:
-            ui.notify("No ad account to sync yet — connect one first.", type="warning")
+            ui.notify(t("sync.nothing_to_sync", self.locale), type="warning")
             self.button.enable()
             return
         self.follow([r.run_id for r in runs])
@@ -126,8 +129,14 @@ class SyncButton:
         active = [r for r in runs if not r.finished] or runs
         percent = round(sum(r.percent for r in runs) / len(runs))
         rows = sum(r.rows for r in runs)
-        phase = active[0].phase.replace("_", " ")
-        self.progress_label.text = f"{phase.capitalize()} · {percent}% · {rows:,} rows"
+        phase = active[0].phase
+        self.progress_label.text = t(
+            "sync.progress",
+            self.locale,
+            phase=t(f"sync.phase.{phase}", self.locale, default=phase.replace("_", " ").capitalize()),
+            percent=percent,
+            rows=format_number(rows, self.locale),
+        )
         self.progress_bar.value = percent / 100
         if all(r.finished for r in runs):
             await self.finish(runs)
@@ -141,18 +150,20 @@ class SyncButton:
         failed = [r for r in runs if r.status != "succeeded"]
         rows = sum(r.rows for r in runs)
         if not failed:
-            ui.notify(f"Sync finished — {rows:,} rows updated", type="positive")
+            ui.notify(t("sync.finished", self.locale, rows=format_number(rows, self.locale)), type="positive")
         else:
             for r in failed:
                 name = r.account_name or f"act_{r.account_id}"
                 ui.notify(
-                    f"{name}: {r.advice or r.error or 'the sync failed'}", type="negative", multi_line=True
+                    f"{name}: {r.advice or r.error or t('sync.failed_generic', self.locale)}",
+                    type="negative",
+                    multi_line=True,
                 )
         await _notify_listeners(self.client)
 
 
 def sync_button(
-    user_id: int, accounts: AccountsSource = None, *, label: str = "Sync now", marker: str = "sync-now"
+    user_id: int, accounts: AccountsSource = None, *, label: str | None = None, marker: str = "sync-now"
 ) -> SyncButton:
     """A "Sync now" control for these accounts (``None`` = every account the user can see)."""
     return SyncButton(user_id, accounts, label=label, marker=marker)
