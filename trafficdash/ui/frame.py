@@ -24,9 +24,15 @@ from trafficdash.ui.components.sync_button import sync_button
 from trafficdash.ui.nav import NAV_ITEMS
 
 # On a phone the header's "Sync now" is its icon alone (progress shows in the toast at the end).
+# The label is visually hidden rather than display:none: Quasar's layered `.block !important`
+# would win, and screen readers still read the button's name.
 _HEADER_SYNC_CSS = """
-@media (max-width: 639px) {
-  .td-header-sync .q-btn__content > span.block, .td-header-sync .min-w-\\[10rem\\] { display: none; }
+@media (max-width: 599px) {  /* Quasar's xs */
+  .td-header-sync .q-btn__content > span.block {
+    position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+  }
+  .td-header-sync .min-w-\\[10rem\\] { display: none; }
+  .td-header-sync .q-btn .q-icon.on-left { margin-right: 0; }
 }
 """
 
@@ -35,13 +41,13 @@ _HEADER_SYNC_CSS = """
 def frame(title: str) -> Iterator[ui.column]:
     theme.apply_theme()
     current = context.client.page.path if context.client.page else "/"
-    with ui.header(elevated=False).classes("td-header items-center no-wrap px-4 py-2 gap-3"):
+    with ui.header(elevated=False).classes("td-header items-center no-wrap px-2 sm:px-4 py-2 gap-2 sm:gap-3"):
         menu = ui.button(icon="menu").props("flat round dense color=grey-5").classes("lg:hidden")
         with ui.link(target="/").classes("no-underline flex items-center gap-2"):
             ui.icon("insights", size="28px").style(f"color: {theme.PRIMARY}")
-            ui.label("trafficdash").classes("text-xl font-semibold td-gradient-text")
-        ui.separator().props("vertical dark").classes("mx-2 hidden sm:block")
-        ui.label(title).classes("text-base font-medium td-muted hidden sm:block").mark("page-title")
+            ui.label("trafficdash").classes("text-xl font-semibold td-gradient-text gt-xs")
+        ui.separator().props("vertical dark").classes("mx-2 gt-xs")
+        ui.label(title).classes("text-base font-medium td-muted gt-sm").mark("page-title")
         ui.space()
         header_actions = ui.row().classes("items-center gap-2 no-wrap").mark("header-actions")
         user_id = signed_in_user_id()
