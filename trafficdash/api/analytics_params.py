@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query, status
+from sqlalchemy.orm import Session
 
 from trafficdash.analytics.date_presets import PresetName, resolve_preset
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
@@ -51,9 +53,26 @@ def _ids(values: list[str] | None, name: str) -> list[int] | None:
 ListParam = Annotated[list[str] | None, Query()]
 
 
-def get_filters(
-    user: CurrentUser,
-    session: SessionDep,
+@dataclass(frozen=True)
+class FilterQuery:
+    """The filter parameters as sent, before anything needs the database."""
+
+    account_id: list[str] | None
+    since: date | None
+    until: date | None
+    preset: str | None
+    compare: CompareMode
+    compare_since: date | None
+    compare_until: date | None
+    currency: str | None
+    status: list[str] | None
+    objective: list[str] | None
+    search: str | None
+    campaign_id: list[str] | None
+    ad_set_id: list[str] | None
+
+
+async def filter_query(  # async: pure parsing, no reason to hop to a worker thread
     account_id: Annotated[
         list[str] | None, Query(description="Ad account id(s): repeat or comma-separate; default all yours")
     ] = None,
@@ -73,30 +92,46 @@ def get_filters(
     search: Annotated[str | None, Query(max_length=200, description="Name contains")] = None,
     campaign_id: Annotated[list[str] | None, Query(description="Drill down into campaign(s)")] = None,
     ad_set_id: Annotated[list[str] | None, Query(description="Drill down into ad set(s)")] = None,
-) -> Filters:
+) -> FilterQuery:
+    return FilterQuery(
+        account_id, since, until, preset, compare, compare_since, compare_until, currency, status_,
+        objective, search, campaign_id, ad_set_id,
+    )  # fmt: skip
+
+
+FilterQueryDep = Annotated[FilterQuery, Depends(filter_query)]
+
+
+def resolve_filters(session: Session, user_id: int, q: FilterQuery) -> Filters:
+    """Service Filters from the query; a preset (or no range) resolves in the account's time zone."""
     with service_errors():
-        account_ids = [parse_account_id(a) for a in _split(account_id)]
-        if preset is not None and (since or until):
+        account_ids = [parse_account_id(a) for a in _split(q.account_id)]
+        if q.preset is not None and (q.since or q.until):
             raise InvalidFilters("Give either preset or since/until, not both.")
-        if (since is None) != (until is None):
+        if (q.since is None) != (q.until is None):
             raise InvalidFilters("Give both since and until (or a preset).")
+        since, until = q.since, q.until
         if since is None or until is None:
-            today = account_today(session, user.id, account_ids)
-            since, until = resolve_preset(preset or DEFAULT_PRESET, today)
+            today = account_today(session, user_id, account_ids)
+            since, until = resolve_preset(q.preset or DEFAULT_PRESET, today)  # type: ignore[arg-type]
         return Filters(
             account_ids=account_ids,
             since=since,
             until=until,
-            compare=compare,
-            compare_since=compare_since,
-            compare_until=compare_until,
-            currency=currency,
-            statuses=_split(status_) or None,
-            objectives=_split(objective) or None,
-            search=search,
-            campaign_ids=_ids(campaign_id, "campaign_id"),
-            ad_set_ids=_ids(ad_set_id, "ad_set_id"),
+            compare=q.compare,
+            compare_since=q.compare_since,
+            compare_until=q.compare_until,
+            currency=q.currency,
+            statuses=_split(q.status) or None,
+            objectives=_split(q.objective) or None,
+            search=q.search,
+            campaign_ids=_ids(q.campaign_id, "campaign_id"),
+            ad_set_ids=_ids(q.ad_set_id, "ad_set_id"),
         )
+
+
+def get_filters(user: CurrentUser, session: SessionDep, query: FilterQueryDep) -> Filters:
+    return resolve_filters(session, user.id, query)
 
 
 FiltersDep = Annotated[Filters, Depends(get_filters)]

@@ -23,6 +23,11 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_user(request: Request, session: SessionDep) -> User:
+    return authenticate_request(request, session)
+
+
+def authenticate_request(request: Request, session: Session) -> User:
+    """The user behind a Bearer token or the browser session; 401 otherwise."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, credentials = header.partition(" ")
