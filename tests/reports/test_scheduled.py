@@ -57,12 +57,7 @@ def inbox(monkeypatch: pytest.MonkeyPatch):
 SCHEDULE = {
     "name": "Weekly client report",
     "spec": {
-        "filters": {
-            "account_ids": [101],
-            "since": "2024-01-01",
-            "until": "2024-01-01",
-            "compare": "previous",
-        },
+        "filters": {"account_ids": [101], "compare": "previous"},  # the preset gives the dates
         "format": "xlsx",
         "level": "ad",
         "breakdowns": ["placement"],

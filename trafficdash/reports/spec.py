@@ -7,12 +7,12 @@ dates: "last_7d" built next Monday means the seven days before that Monday.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from trafficdash.analytics.date_presets import resolve_preset
+from trafficdash.analytics.date_presets import PRESETS, resolve_preset
 from trafficdash.analytics.errors import InvalidFilters
 from trafficdash.analytics.schemas import DIMENSIONS, Dimension, Filters, SortOrder
 from trafficdash.i18n.locales import LOCALES, normalize_locale
@@ -39,6 +39,17 @@ class ReportSpec(BaseModel):
     preset: str | None = None
     # Excel files opened by Excel on Windows want a byte order mark to read UTF-8.
     csv_bom: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_from_preset(cls, data: Any) -> Any:
+        """With a preset, since/until may be left out: they are resolved at each build anyway."""
+        if isinstance(data, dict) and data.get("preset") in PRESETS and isinstance(data.get("filters"), dict):
+            filters = data["filters"]
+            if filters.get("since") is None and filters.get("until") is None:
+                since, until = resolve_preset(data["preset"], datetime.now(UTC).date())
+                data = {**data, "filters": {**filters, "since": since, "until": until}}
+        return data
 
     @field_validator("locale")
     @classmethod
