@@ -33,3 +33,25 @@ async def test_reports_page_lists_recent_reports_and_builds_one(
     await user.should_see("building in the background")
     with db.session_scope() as session:
         assert len(service.list_reports(session, world.ana.id)) == 2
+
+
+async def test_reports_page_speaks_portuguese(user: User, world: World) -> None:
+    await sign_in(user, world.ana.id, "/")
+    user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
+    await user.should_see("Visão geral")  # the switch reloads the page: let it land first
+    await user.open("/reports")
+    await user.should_see("Montar um relatório")
+    await user.should_see("Relatórios recentes")
+    await user.should_see("Relatórios agendados")
+    level = user.find(marker="report-level").elements.pop()
+    assert level.options == {
+        "account": "Conta",
+        "campaign": "Campanha",
+        "adset": "Conjunto de anúncios",
+        "ad": "Anúncio",
+    }
+    user.find(marker="schedule-name").type("Cliente semanal")
+    user.find(marker="add-schedule").click()
+    await user.should_see("Agendado")
+    await user.should_see("Cliente semanal")
+    await user.should_see("Semanal, próximo em")

@@ -14,7 +14,8 @@ from trafficdash import db
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.schemas import Filters
 from trafficdash.auth.current import signed_in_user_id
-from trafficdash.i18n import current_locale
+from trafficdash.i18n import current_locale, t
+from trafficdash.i18n.formatting import format_number
 from trafficdash.reports import service
 from trafficdash.reports.spec import ReportSpec
 
@@ -27,7 +28,7 @@ def export(
         return
     user_id = signed_in_user_id()
     if user_id is None:
-        ui.notify("Sign in again to export.", type="warning")
+        ui.notify(t("reports.sign_in_again"), type="warning")
         return
     spec = ReportSpec(
         filters=filters, format=fmt, level=level, breakdowns=breakdowns or [], locale=current_locale()
@@ -37,9 +38,7 @@ def export(
             rows = service.estimate_rows(session, user_id, spec)
             if rows > service.SYNC_ROW_LIMIT:
                 report = service.request_report(session, user_id, spec, rows_total=rows)
-                ui.notify(
-                    f"{rows:,} rows: building in the background. See Reports (#{report.id}).", type="info"
-                )
+                ui.notify(t("reports.queued", rows=format_number(rows), id=report.id), type="info")
                 return
             data = service.render_now(session, user_id, spec)
     except (AccountNotFound, EntityNotFound, InvalidFilters) as exc:

@@ -9,7 +9,8 @@ from trafficdash.analytics import service as analytics
 from trafficdash.analytics.date_presets import PRESETS, resolve_preset
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.analytics.schemas import DIMENSIONS, Filters
-from trafficdash.i18n import current_locale
+from trafficdash.i18n import current_locale, t
+from trafficdash.i18n.formatting import format_datetime
 from trafficdash.models import ReportStatus
 from trafficdash.reports import schedules
 from trafficdash.reports import service as reports
@@ -18,6 +19,7 @@ from trafficdash.ui.components.export_buttons import export
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import page_user
 
+FORMATS = {"xlsx": "Excel", "csv": "CSV"}
 STATUS_COLOR = {
     "queued": "grey",
     "running": "primary",
@@ -34,29 +36,39 @@ def _card(title: str) -> ui.column:
     return col
 
 
-def _builder(user_id: int, on_queued) -> None:
+def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dict[str, str]:
+    return {k: t(f"{prefix}.{k}", locale, default=k) for k in keys}
+
+
+def _builder(user_id: int, locale: str, on_queued) -> None:
     with db.session_scope() as session:
         accounts = {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
-    with _card("Build a report"):
+    with _card(t("reports.build.title", locale)):
         with ui.row().classes("gap-3 items-end flex-wrap"):
             account = (
-                ui.select(accounts, multiple=True, label="Ad accounts (empty = all)")
+                ui.select(accounts, multiple=True, label=t("reports.accounts", locale))
                 .props("outlined dense use-chips")
                 .classes("min-w-[16rem]")
                 .mark("report-accounts")
             )
-            preset = ui.select(list(PRESETS), value="last_30d", label="Date range").props("outlined dense")
+            preset = ui.select(
+                _options("preset", PRESETS, locale), value="last_30d", label=t("reports.range", locale)
+            ).props("outlined dense")
             level = (
-                ui.select(list(REPORT_LEVELS), value="campaign", label="Level")
+                ui.select(
+                    _options("level", REPORT_LEVELS, locale),
+                    value="campaign",
+                    label=t("reports.level", locale),
+                )
                 .props("outlined dense")
                 .mark("report-level")
             )
-            dims = ui.select(list(DIMENSIONS), multiple=True, label="Breakdowns").props(
-                "outlined dense use-chips"
-            )
-            fmt = ui.select({"xlsx": "Excel", "csv": "CSV"}, value="xlsx", label="Format").props(
-                "outlined dense"
-            )
+            dims = ui.select(
+                _options("dimension", DIMENSIONS, locale),
+                multiple=True,
+                label=t("reports.breakdowns", locale),
+            ).props("outlined dense use-chips")
+            fmt = ui.select(FORMATS, value="xlsx", label=t("reports.format", locale)).props("outlined dense")
 
         def build() -> None:
             with db.session_scope() as session:
@@ -70,24 +82,41 @@ def _builder(user_id: int, on_queued) -> None:
             export(filters, fmt.value, level.value, list(dims.value or []))
             on_queued()
 
-        ui.button("Build report", icon="summarize", on_click=build).props("unelevated no-caps").mark(
-            "build-report"
-        )
+        ui.button(t("reports.build", locale), icon="summarize", on_click=build).props(
+            "unelevated no-caps"
+        ).mark("build-report")
         return None
 
 
-def _recent(user_id: int) -> ui.refreshable:
-    @ui.refreshable
-    def recent() -> None:
+class _Recent:
+    """The recent reports; redrawn by a timer only while one is queued or building."""
+
+    def __init__(self, user_id: int, locale: str) -> None:
+        self.user_id, self.locale = user_id, locale
+        self.busy = True  # until the first draw says otherwise
+
+    def tick(self) -> None:
+        if self.busy:
+            self.draw.refresh()
+
+    def queued(self) -> None:
+        self.busy = True
+        self.draw.refresh()
+
+    @ui.refreshable_method
+    def draw(self) -> None:
+        locale = self.locale
         with db.session_scope() as session:
-            rows = reports.list_reports(session, user_id)
+            rows = reports.list_reports(session, self.user_id)
+        self.busy = any(r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) for r in rows)
         if not rows:
-            ui.label("No reports yet. Large exports and scheduled reports appear here.").classes(
-                "td-muted text-sm"
-            )
+            ui.label(t("reports.recent.empty", locale)).classes("td-muted text-sm")
         for r in rows:
             with ui.row().classes("w-full items-center gap-3").mark("report-row"):
-                ui.badge(r.status, color=STATUS_COLOR.get(r.status, "grey"))
+                ui.badge(
+                    t(f"reports.status.{r.status}", locale, default=r.status),
+                    color=STATUS_COLOR.get(r.status, "grey"),
+                )
                 ui.label(r.title).classes("text-sm")
                 if r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
                     ui.linear_progress(value=r.percent / 100, show_value=False).classes("w-40")
@@ -95,31 +124,31 @@ def _recent(user_id: int) -> ui.refreshable:
                 if r.error:
                     ui.label(r.error).classes("text-negative text-xs")
                 ui.space()
-                ui.label(f"{r.created_at:%Y-%m-%d %H:%M}").classes("td-muted text-xs")
+                ui.label(format_datetime(r.created_at, locale)).classes("td-muted text-xs")
                 if r.status == ReportStatus.READY:
                     ui.button(
-                        "Download",
+                        t("reports.download", locale),
                         icon="download",
                         on_click=lambda rid=r.id: ui.download.from_url(f"/api/reports/{rid}/download"),
                     ).props("flat dense no-caps")
 
-    return recent
 
-
-def _schedules(user_id: int) -> None:
+def _schedules(user_id: int, locale: str) -> None:
     @ui.refreshable
     def listing() -> None:
         with db.session_scope() as session:
             rows = schedules.list_schedules(session, user_id)
         if not rows:
-            ui.label("No scheduled reports.").classes("td-muted text-sm")
+            ui.label(t("reports.schedules.empty", locale)).classes("td-muted text-sm")
         for s in rows:
             with ui.row().classes("w-full items-center gap-3").mark("schedule-row"):
                 ui.label(s.name).classes("text-sm font-medium")
-                ui.label(f"{s.frequency}, next {s.next_run_at:%Y-%m-%d %H:%M} UTC").classes(
+                when = format_datetime(s.next_run_at, locale)
+                frequency = t(f"frequency.{s.frequency}", locale, default=s.frequency)
+                ui.label(t("reports.schedule.next", locale, frequency=frequency, when=when)).classes(
                     "td-muted text-xs"
                 )
-                ui.label(s.email_to or "kept on this page").classes("td-muted text-xs")
+                ui.label(s.email_to or t("reports.schedule.kept", locale)).classes("td-muted text-xs")
                 if s.last_error:
                     ui.label(s.last_error).classes("text-negative text-xs")
                 ui.space()
@@ -132,24 +161,27 @@ def _schedules(user_id: int) -> None:
             schedules.delete_schedule(session, user_id, schedule_id)
         listing.refresh()
 
-    with _card("Scheduled reports"):
+    with _card(t("reports.schedules.title", locale)):
         with ui.row().classes("gap-3 items-end flex-wrap"):
-            name = ui.input("Name").props("outlined dense").mark("schedule-name")
+            name = ui.input(t("reports.schedule.name", locale)).props("outlined dense").mark("schedule-name")
             frequency = ui.select(
-                {"weekly": "Weekly (last 7 days)", "monthly": "Monthly (last month)"},
+                {
+                    "weekly": t("reports.schedule.weekly", locale),
+                    "monthly": t("reports.schedule.monthly", locale),
+                },
                 value="weekly",
-                label="Frequency",
+                label=t("reports.schedule.frequency", locale),
             ).props("outlined dense")
-            level = ui.select(list(REPORT_LEVELS), value="campaign", label="Level").props("outlined dense")
-            fmt = ui.select({"xlsx": "Excel", "csv": "CSV"}, value="xlsx", label="Format").props(
-                "outlined dense"
-            )
+            level = ui.select(
+                _options("level", REPORT_LEVELS, locale), value="campaign", label=t("reports.level", locale)
+            ).props("outlined dense")
+            fmt = ui.select(FORMATS, value="xlsx", label=t("reports.format", locale)).props("outlined dense")
             emails = (
-                ui.input("E-mail to (comma-separated, optional)")
+                ui.input(t("reports.schedule.emails", locale))
                 .props("outlined dense")
                 .classes("min-w-[18rem]")
             )
-            keep = ui.checkbox("Keep on this page", value=True)
+            keep = ui.checkbox(t("reports.schedule.keep", locale), value=True)
 
         def add() -> None:
             preset = schedules.DEFAULT_PRESET[frequency.value]
@@ -158,10 +190,10 @@ def _schedules(user_id: int) -> None:
             try:
                 spec = ReportSpec(
                     filters=Filters(since=since, until=until), format=fmt.value, level=level.value,
-                    preset=preset, locale=current_locale(),
+                    preset=preset, locale=locale,
                 )  # fmt: skip
                 data = schedules.ScheduleIn(
-                    name=name.value or "Report", spec=spec, frequency=frequency.value,
+                    name=name.value or t("reports.schedule.default_name", locale), spec=spec, frequency=frequency.value,
                     email_to=[e for e in (emails.value or "").split(",") if e.strip()], keep_on_page=keep.value,
                 )  # fmt: skip
                 with db.session_scope() as session:
@@ -170,12 +202,12 @@ def _schedules(user_id: int) -> None:
             except (ValueError, AccountNotFound) as exc:
                 ui.notify(str(exc).splitlines()[-1], type="negative")
                 return
-            ui.notify("Scheduled")
+            ui.notify(t("reports.schedule.added", locale))
             listing.refresh()
 
-        ui.button("Add schedule", icon="event_repeat", on_click=add).props("unelevated no-caps").mark(
-            "add-schedule"
-        )
+        ui.button(t("reports.schedule.add", locale), icon="event_repeat", on_click=add).props(
+            "unelevated no-caps"
+        ).mark("add-schedule")
         listing()
 
 
@@ -186,11 +218,12 @@ def register() -> None:
         if user is None:
             ui.navigate.to("/login?next=/reports")
             return
-        with frame("Reports"):
-            recent = _recent(user.id)
-            _builder(user.id, lambda: recent.refresh())
-            with _card("Recent reports"):
-                recent()
-            _schedules(user.id)
+        locale = current_locale()
+        with frame(t("nav.Reports", locale)):
+            recent = _Recent(user.id, locale)
+            _builder(user.id, locale, recent.queued)
+            with _card(t("reports.recent.title", locale)):
+                recent.draw()
+            _schedules(user.id, locale)
         # Queued builds move on their own: redraw while any is in progress.
-        ui.timer(2.0, recent.refresh)
+        ui.timer(2.0, recent.tick)
