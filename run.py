@@ -2,7 +2,7 @@
 """Quick start with nothing but Python 3.11+.
 
     python3 run.py serve   # install (from the lock file) and start the app on the embedded default
-    python3 run.py test    # install the dev lock and run ruff and the whole test suite
+    python3 run.py test    # install the dev lock, run ruff (lint and format) and the whole test suite
 
 Each creates ``.venv`` on first use and reinstalls only when a lock file changes.
 Extra arguments go to ``trafficdash serve`` or to pytest.
@@ -57,10 +57,11 @@ def main(argv: list[str]) -> int:
         ensure_environment("requirements.lock")
         return subprocess.call([str(BIN / "trafficdash"), "serve", *rest])
     ensure_environment("requirements-dev.lock")
-    lint = subprocess.call([str(BIN / "ruff"), "check", "."])
-    if lint != 0:
-        print("ruff check failed", file=sys.stderr)
-        return lint
+    for check in (["check", "."], ["format", "--check", "."]):
+        lint = subprocess.call([str(BIN / "ruff"), *check])
+        if lint != 0:
+            print(f"ruff {check[0]} failed", file=sys.stderr)
+            return lint
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
 
 

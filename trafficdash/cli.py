@@ -69,7 +69,9 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
 @app.command()
 def worker(
-    queues: Annotated[str, typer.Option(help="Comma-separated queues, in priority order.")] = "sync,reports,default",
+    queues: Annotated[
+        str, typer.Option(help="Comma-separated queues, in priority order.")
+    ] = "sync,reports,default",
     burst: Annotated[bool, typer.Option(help="Process what is queued, then exit.")] = False,
 ) -> None:
     """Run an RQ worker for syncs, rollups, reports and alert checks."""
@@ -78,7 +80,9 @@ def worker(
 
     settings = get_settings()
     if not settings.redis_url:
-        raise _fail("set TRAFFICDASH_REDIS_URL: a worker process needs a shared Redis (embedded, `serve` runs its own)")
+        raise _fail(
+            "set TRAFFICDASH_REDIS_URL: a worker process needs a shared Redis (embedded, `serve` runs its own)"
+        )
     try:
         names = job_queues.parse_queue_names(queues)
     except ValueError as exc:
@@ -90,7 +94,9 @@ def worker(
 @app.command()
 def scheduler(
     interval: Annotated[float, typer.Option(help="Seconds between checks for due jobs.", min=1)] = 30,
-    burst: Annotated[bool, typer.Option(help="Register schedules, enqueue what is due once, then exit.")] = False,
+    burst: Annotated[
+        bool, typer.Option(help="Register schedules, enqueue what is due once, then exit.")
+    ] = False,
 ) -> None:
     """Run the rq-scheduler that enqueues periodic jobs."""
     import signal
@@ -99,7 +105,9 @@ def scheduler(
     from trafficdash.jobs.runner import run_scheduler
 
     if not get_settings().redis_url:
-        raise _fail("set TRAFFICDASH_REDIS_URL: a scheduler process needs a shared Redis (embedded, `serve` runs its own)")
+        raise _fail(
+            "set TRAFFICDASH_REDIS_URL: a scheduler process needs a shared Redis (embedded, `serve` runs its own)"
+        )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -108,8 +116,12 @@ def scheduler(
 
 @app.command()
 def sync(
-    account: Annotated[int | None, typer.Option("--account", help="Ad account id (default: every account).")] = None,
-    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (default: history or lookback).")] = None,
+    account: Annotated[
+        int | None, typer.Option("--account", help="Ad account id (default: every account).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="First day, YYYY-MM-DD (default: history or lookback).")
+    ] = None,
     until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (default: today).")] = None,
     full: Annotated[bool, typer.Option("--full", help="Re-read every entity and the whole history.")] = False,
 ) -> None:
@@ -134,8 +146,12 @@ def sync(
 @app.command()
 def connect(
     access_token: Annotated[str, typer.Option(help="A Meta user access token (long-lived is best).")],
-    email: Annotated[str | None, typer.Option(help="The trafficdash user to connect (created if new).")] = None,
-    exchange: Annotated[bool, typer.Option(help="Trade a short-lived token for a long-lived one first.")] = False,
+    email: Annotated[
+        str | None, typer.Option(help="The trafficdash user to connect (created if new).")
+    ] = None,
+    exchange: Annotated[
+        bool, typer.Option(help="Trade a short-lived token for a long-lived one first.")
+    ] = False,
 ) -> None:
     """Register a Meta connection from an access token (headless servers)."""
     from trafficdash import db
@@ -148,7 +164,9 @@ def connect(
             accounts = visible_accounts(session, user.id)
             typer.echo(f"Connected {user.email}: {len(accounts)} ad account(s)")
             for account in accounts:
-                typer.echo(f"  {account.act_id}  {account.name}  ({account.currency}, {account.timezone_name})")
+                typer.echo(
+                    f"  {account.act_id}  {account.name}  ({account.currency}, {account.timezone_name})"
+                )
     except ConnectionFailed as exc:
         raise _fail(str(exc)) from None
 
@@ -158,32 +176,57 @@ def sandbox(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
     seed: Annotated[int, typer.Option(help="Seed of the deterministic demo data.")] = 42,
-    print_users_json: Annotated[bool, typer.Option(help="Print users, tokens and app credentials as JSON and exit.")] = False,
-    scale: Annotated[str, typer.Option(help="Size preset: demo, bench (1 account, 1,000 ads, 90 days) or test.")] = "demo",
+    print_users_json: Annotated[
+        bool, typer.Option(help="Print users, tokens and app credentials as JSON and exit.")
+    ] = False,
+    scale: Annotated[
+        str, typer.Option(help="Size preset: demo, bench (1 account, 1,000 ads, 90 days) or test.")
+    ] = "demo",
     history_days: Annotated[int | None, typer.Option(help="Days of history up to today.")] = None,
     users: Annotated[int | None, typer.Option(help="Number of sandbox users.")] = None,
     accounts_per_user: Annotated[int | None, typer.Option(help="Ad accounts per user.")] = None,
     campaigns_per_account: Annotated[int | None, typer.Option(help="Campaigns per ad account.")] = None,
     adsets_per_campaign: Annotated[int | None, typer.Option(help="Ad sets per campaign.")] = None,
     ads_per_adset: Annotated[int | None, typer.Option(help="Ads per ad set.")] = None,
-    app_secret_proof_required: Annotated[bool, typer.Option(help="Reject calls without appsecret_proof.")] = False,
-    transient_error_rate: Annotated[float, typer.Option(help="Share of calls failing with a transient error.")] = 0.0,
+    app_secret_proof_required: Annotated[
+        bool, typer.Option(help="Reject calls without appsecret_proof.")
+    ] = False,
+    transient_error_rate: Annotated[
+        float, typer.Option(help="Share of calls failing with a transient error.")
+    ] = 0.0,
     rate_limit_storm_calls: Annotated[int, typer.Option(help="Throttle the first N calls.")] = 0,
-    token_expiry_after_calls: Annotated[int, typer.Option(help="Expire every token after N calls (0 = never).")] = 0,
-    async_job_failure_rate: Annotated[float, typer.Option(help="Share of async report runs that fail.")] = 0.0,
+    token_expiry_after_calls: Annotated[
+        int, typer.Option(help="Expire every token after N calls (0 = never).")
+    ] = 0,
+    async_job_failure_rate: Annotated[
+        float, typer.Option(help="Share of async report runs that fail.")
+    ] = 0.0,
     slow_response_ms: Annotated[int, typer.Option(help="Added latency per call, in ms.")] = 0,
-    fail_paged_listing_at_page: Annotated[int, typer.Option(help="Fail page N of each listing once (0 = never).")] = 0,
+    fail_paged_listing_at_page: Annotated[
+        int, typer.Option(help="Fail page N of each listing once (0 = never).")
+    ] = 0,
 ) -> None:
     """Run the local emulator of the Meta Graph API."""
     from trafficdash.sandbox.cli import run_sandbox
 
     run_sandbox(
-        host, port, seed, print_users_json, scale=scale, history_days=history_days, users=users,
-        accounts_per_user=accounts_per_user, campaigns_per_account=campaigns_per_account,
-        adsets_per_campaign=adsets_per_campaign, ads_per_adset=ads_per_adset,
-        app_secret_proof_required=app_secret_proof_required, transient_error_rate=transient_error_rate,
-        rate_limit_storm_calls=rate_limit_storm_calls, token_expiry_after_calls=token_expiry_after_calls,
-        async_job_failure_rate=async_job_failure_rate, slow_response_ms=slow_response_ms,
+        host,
+        port,
+        seed,
+        print_users_json,
+        scale=scale,
+        history_days=history_days,
+        users=users,
+        accounts_per_user=accounts_per_user,
+        campaigns_per_account=campaigns_per_account,
+        adsets_per_campaign=adsets_per_campaign,
+        ads_per_adset=ads_per_adset,
+        app_secret_proof_required=app_secret_proof_required,
+        transient_error_rate=transient_error_rate,
+        rate_limit_storm_calls=rate_limit_storm_calls,
+        token_expiry_after_calls=token_expiry_after_calls,
+        async_job_failure_rate=async_job_failure_rate,
+        slow_response_ms=slow_response_ms,
         fail_paged_listing_at_page=fail_paged_listing_at_page,
     )
 
@@ -233,7 +276,9 @@ def token_list(email: Annotated[str, typer.Option(help="Owner of the tokens.")])
         for t in tokens:
             state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
             used = f"last used {t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never used"
-            typer.echo(f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d}\t{used}\t{state}")
+            typer.echo(
+                f"{t.id}\t{t.prefix}…\t{t.name or '-'}\tcreated {t.created_at:%Y-%m-%d}\t{used}\t{state}"
+            )
 
 
 @token_app.command("revoke")

@@ -52,8 +52,9 @@ def _free_port() -> int:
 def start_sandbox(config: SandboxConfig) -> tuple[SandboxServer, uvicorn.Server, threading.Thread]:
     app = create_sandbox_app(config)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 10
@@ -62,8 +63,11 @@ def start_sandbox(config: SandboxConfig) -> tuple[SandboxServer, uvicorn.Server,
             raise RuntimeError("sandbox did not start")
         time.sleep(0.02)
     app_id, secret = sandbox_app_credentials(config.seed)
-    return (SandboxServer(f"http://127.0.0.1:{port}", config, app.state.graph.world.users, app_id, secret),
-            server, thread)
+    return (
+        SandboxServer(f"http://127.0.0.1:{port}", config, app.state.graph.world.users, app_id, secret),
+        server,
+        thread,
+    )
 
 
 @pytest.fixture(scope="session")

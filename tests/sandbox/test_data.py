@@ -19,11 +19,16 @@ def graph(today: date = TODAY, seed: int = 42) -> Graph:
 
 
 def insights(g: Graph, node_id: str, **params) -> list[dict]:
-    user = g.world.users[0] if node_id in g.world.accounts and g.world.users[0]["id"] in \
-        g.world.accounts[node_id].owners else g.world.users[1]
+    user = (
+        g.world.users[0]
+        if node_id in g.world.accounts and g.world.users[0]["id"] in g.world.accounts[node_id].owners
+        else g.world.users[1]
+    )
     params = {k: v if isinstance(v, str) else __import__("json").dumps(v) for k, v in params.items()}
     params.setdefault("limit", "5000")
-    reply = g.handle("GET", [node_id, "insights"], {"access_token": user["access_token"], **params}, "http://x")
+    reply = g.handle(
+        "GET", [node_id, "insights"], {"access_token": user["access_token"], **params}, "http://x"
+    )
     assert reply.status == 200, reply.body
     return reply.body["data"]
 
@@ -58,8 +63,12 @@ def test_bench_scale_is_one_account_with_1000_ads():
 def test_same_seed_same_numbers_and_restarts_agree():
     a, b = graph(), graph()
     acc = first_account(a)
-    p = {"level": "ad", "time_increment": "1", "fields": "ad_id," + TOKEN_FIELDS,
-         "time_range": {"since": "2026-10-01", "until": "2026-11-19"}}
+    p = {
+        "level": "ad",
+        "time_increment": "1",
+        "fields": "ad_id," + TOKEN_FIELDS,
+        "time_range": {"since": "2026-10-01", "until": "2026-11-19"},
+    }
     assert insights(a, acc, **p) == insights(b, acc, **p)
     other = graph(seed=43)
     assert insights(other, other.world.users[0]["ad_account_ids"][0], **p) != insights(a, acc, **p)
@@ -68,19 +77,36 @@ def test_same_seed_same_numbers_and_restarts_agree():
 def test_past_numbers_do_not_depend_on_the_day_the_sandbox_runs():
     a, b = graph(TODAY), graph(TODAY + timedelta(days=9))
     acc = first_account(a)
-    p = {"level": "ad", "time_increment": "1", "fields": "ad_id," + TOKEN_FIELDS,
-         "time_range": {"since": "2026-10-10", "until": "2026-11-05"}}
+    p = {
+        "level": "ad",
+        "time_increment": "1",
+        "fields": "ad_id," + TOKEN_FIELDS,
+        "time_range": {"since": "2026-10-10", "until": "2026-11-05"},
+    }
     assert insights(a, acc, **p) == insights(b, acc, **p)
 
 
-@pytest.mark.parametrize("breakdowns", [["age", "gender"], ["country"], ["publisher_platform", "platform_position"],
-                                        ["device_platform"], ["impression_device"], ["publisher_platform"]])
+@pytest.mark.parametrize(
+    "breakdowns",
+    [
+        ["age", "gender"],
+        ["country"],
+        ["publisher_platform", "platform_position"],
+        ["device_platform"],
+        ["impression_device"],
+        ["publisher_platform"],
+    ],
+)
 def test_breakdown_rows_sum_exactly_to_totals(breakdowns):
     g = graph()
     acc = first_account(g)
-    base = {"level": "campaign", "time_increment": "1", "time_range": {"since": "2026-11-01", "until": "2026-11-20"},
-            "fields": "campaign_id,impressions,clicks,spend,inline_link_clicks,actions,action_values",
-            "action_attribution_windows": ["1d_click", "7d_click", "1d_view"]}
+    base = {
+        "level": "campaign",
+        "time_increment": "1",
+        "time_range": {"since": "2026-11-01", "until": "2026-11-20"},
+        "fields": "campaign_id,impressions,clicks,spend,inline_link_clicks,actions,action_values",
+        "action_attribution_windows": ["1d_click", "7d_click", "1d_view"],
+    }
     totals = insights(g, acc, **base)
     rows = insights(g, acc, breakdowns=breakdowns, **base)
     assert totals and rows and len(rows) > len(totals)
@@ -112,11 +138,23 @@ def test_period_reach_is_below_summed_daily_reach_and_frequency_consistent():
     acc = first_account(g)
     for level in ("ad", "campaign", "account"):
         rng = {"since": "2026-10-21", "until": "2026-11-19"}
-        daily = insights(g, acc, level=level, time_increment="1", time_range=rng,
-                         fields=f"{level}_id,reach,impressions" if level != "account" else "reach,impressions")
-        period = insights(g, acc, level=level, time_range=rng,
-                          fields=f"{level}_id,reach,impressions,frequency" if level != "account"
-                          else "reach,impressions,frequency")
+        daily = insights(
+            g,
+            acc,
+            level=level,
+            time_increment="1",
+            time_range=rng,
+            fields=f"{level}_id,reach,impressions" if level != "account" else "reach,impressions",
+        )
+        period = insights(
+            g,
+            acc,
+            level=level,
+            time_range=rng,
+            fields=f"{level}_id,reach,impressions,frequency"
+            if level != "account"
+            else "reach,impressions,frequency",
+        )
         key = f"{level}_id" if level != "account" else None
         for row in period:
             days = [d for d in daily if key is None or d[key] == row[key]]
@@ -128,8 +166,13 @@ def test_period_reach_is_below_summed_daily_reach_and_frequency_consistent():
 
 
 def _purchases(g: Graph, acc: str, day: date) -> int:
-    rows = insights(g, acc, level="account", time_range={"since": day.isoformat(), "until": day.isoformat()},
-                    fields="actions,spend")
+    rows = insights(
+        g,
+        acc,
+        level="account",
+        time_range={"since": day.isoformat(), "until": day.isoformat()},
+        fields="actions,spend",
+    )
     for item in rows[0].get("actions", []):
         if item["action_type"] == "omni_purchase":
             return int(item["value"])
@@ -144,8 +187,16 @@ def test_recent_conversions_are_restated_then_settle():
     assert seen == sorted(seen)  # never shrinks
     assert seen[0] < seen[-1]  # grows over the following days
     assert seen[-1] == seen[-2] == seen[-3]  # then settles
-    spend = [insights(graph(TODAY + timedelta(days=k)), acc, level="account", fields="spend",
-                      time_range={"since": day.isoformat(), "until": day.isoformat()})[0]["spend"] for k in (0, 5)]
+    spend = [
+        insights(
+            graph(TODAY + timedelta(days=k)),
+            acc,
+            level="account",
+            fields="spend",
+            time_range={"since": day.isoformat(), "until": day.isoformat()},
+        )[0]["spend"]
+        for k in (0, 5)
+    ]
     assert spend[0] == spend[1]  # delivery itself is not restated
 
 

@@ -7,5 +7,11 @@ from .app import create_sandbox_app
 from .config import API_VERSION, FaultConfig, SandboxConfig
 from .users import sandbox_app_credentials, sandbox_users
 
-__all__ = ["API_VERSION", "FaultConfig", "SandboxConfig", "create_sandbox_app", "sandbox_app_credentials",
-           "sandbox_users"]
+__all__ = [
+    "API_VERSION",
+    "FaultConfig",
+    "SandboxConfig",
+    "create_sandbox_app",
+    "sandbox_app_credentials",
+    "sandbox_users",
+]

@@ -23,8 +23,10 @@ try:  # orjson ships with the app's dependencies; fall back to json
     def dumps(obj: Any) -> bytes:
         return orjson.dumps(obj)
 except ImportError:  # pragma: no cover
+
     def dumps(obj: Any) -> bytes:
         return json.dumps(obj, separators=(",", ":")).encode()
+
 
 VERSION_RE = re.compile(r"^v\d+\.\d+$")
 MAX_BATCH = 50
@@ -66,8 +68,12 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
     app.state.config = config
 
     def respond(reply: Reply) -> Response:
-        return Response(content=dumps(reply.body), status_code=reply.status, headers=reply.headers,
-                        media_type="application/json; charset=UTF-8")
+        return Response(
+            content=dumps(reply.body),
+            status_code=reply.status,
+            headers=reply.headers,
+            media_type="application/json; charset=UTF-8",
+        )
 
     async def slow() -> None:
         if graph.faults.slow_response_ms:
@@ -89,28 +95,37 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
     # ---- OAuth dialog -------------------------------------------------------------------------
     def dialog_page(request: Request, params: dict[str, str], error: str | None = None) -> HTMLResponse:
         action = f"{request.scope.get('root_path', '')}{request.url.path.removeprefix(request.scope.get('root_path', ''))}"
-        hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                         for k, v in params.items() if k in ("client_id", "redirect_uri", "state", "scope",
-                                                             "response_type"))
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in params.items()
+            if k in ("client_id", "redirect_uri", "state", "scope", "response_type")
+        )
         requested = [x for x in params.get("scope", "").replace(" ", ",").split(",") if x]
         # Facebook's "Edit access": the user may turn off permissions before continuing.
         choices = "".join(
             f'<label class=perm><input type="checkbox" name="declined_scopes" value="{html.escape(x)}"> '
-            f"Don't allow <code>{html.escape(x)}</code></label>" for x in requested if x not in ALWAYS_GRANTED)
+            f"Don't allow <code>{html.escape(x)}</code></label>"
+            for x in requested
+            if x not in ALWAYS_GRANTED
+        )
         edit = f"<details><summary>Edit access</summary>{choices}</details>" if choices else ""
         users = "".join(
             f'<button name="user_id" value="{html.escape(u["id"])}" type="submit">'
-            f'<b>{html.escape(u["name"])}</b><br><small>{html.escape(u["email"])} · '
-            f'{len(u["ad_account_ids"])} ad accounts</small></button>' for u in graph.world.users)
-        body = (f"<!doctype html><html><head><meta charset='utf-8'><title>Log in with Facebook (sandbox)</title>"
-                "<style>body{font-family:system-ui;background:#18191a;color:#e4e6eb;display:flex;"
-                "justify-content:center;padding-top:8vh}main{background:#242526;padding:24px;border-radius:12px;"
-                "width:380px}button{display:block;width:100%;margin:8px 0;padding:12px;border-radius:8px;"
-                "border:0;background:#1877f2;color:#fff;text-align:left;cursor:pointer}"
-                ".err{color:#f02849}.perm{display:block;margin:6px 0}</style></head><body><main><h2>Meta sandbox login</h2>"
-                f"{f'<p class=err>{html.escape(error)}</p>' if error else ''}"
-                "<p>Choose a sandbox user to continue:</p>"
-                f'<form method="post" action="{html.escape(action)}">{hidden}{edit}{users}</form></main></body></html>')
+            f"<b>{html.escape(u['name'])}</b><br><small>{html.escape(u['email'])} · "
+            f"{len(u['ad_account_ids'])} ad accounts</small></button>"
+            for u in graph.world.users
+        )
+        body = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Log in with Facebook (sandbox)</title>"
+            "<style>body{font-family:system-ui;background:#18191a;color:#e4e6eb;display:flex;"
+            "justify-content:center;padding-top:8vh}main{background:#242526;padding:24px;border-radius:12px;"
+            "width:380px}button{display:block;width:100%;margin:8px 0;padding:12px;border-radius:8px;"
+            "border:0;background:#1877f2;color:#fff;text-align:left;cursor:pointer}"
+            ".err{color:#f02849}.perm{display:block;margin:6px 0}</style></head><body><main><h2>Meta sandbox login</h2>"
+            f"{f'<p class=err>{html.escape(error)}</p>' if error else ''}"
+            "<p>Choose a sandbox user to continue:</p>"
+            f'<form method="post" action="{html.escape(action)}">{hidden}{edit}{users}</form></main></body></html>'
+        )
         return HTMLResponse(body, status_code=400 if error else 200)
 
     async def dialog_get(request: Request) -> HTMLResponse:
@@ -129,8 +144,11 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         redirect_uri = form["redirect_uri"]
         sep = "&" if urlsplit(redirect_uri).query else "?"
         if user_id not in graph.world.users_by_id:
-            query = {"error": "access_denied", "error_reason": "user_denied",
-                     "error_description": "Permissions error"}
+            query = {
+                "error": "access_denied",
+                "error_reason": "user_denied",
+                "error_description": "Permissions error",
+            }
         else:
             declined = (await request.form()).getlist("declined_scopes")
             requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
@@ -174,13 +192,23 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             last_headers = reply.headers
             entry: dict[str, Any] = {"code": reply.status, "body": json.dumps(reply.body)}
             if include_headers:
-                entry["headers"] = [{"name": k, "value": v} for k, v in reply.headers.items()
-                                    if k in ("x-app-usage", "x-ad-account-usage", "x-business-use-case-usage",
-                                             "x-fb-ads-insights-throttle", "facebook-api-version",
-                                             "www-authenticate")] + [
-                    {"name": "Content-Type", "value": "application/json; charset=UTF-8"}]
+                entry["headers"] = [
+                    {"name": k, "value": v}
+                    for k, v in reply.headers.items()
+                    if k
+                    in (
+                        "x-app-usage",
+                        "x-ad-account-usage",
+                        "x-business-use-case-usage",
+                        "x-fb-ads-insights-throttle",
+                        "facebook-api-version",
+                        "www-authenticate",
+                    )
+                ] + [{"name": "Content-Type", "value": "application/json; charset=UTF-8"}]
             out.append(entry)
-        headers = {k: v for k, v in last_headers.items() if k.startswith("x-app") or k == "facebook-api-version"}
+        headers = {
+            k: v for k, v in last_headers.items() if k.startswith("x-app") or k == "facebook-api-version"
+        }
         return Reply(200, out, headers)
 
     # ---- Graph --------------------------------------------------------------------------------

@@ -24,22 +24,44 @@ def describe(config: SandboxConfig, graph_url: str) -> dict[str, Any]:
 
     world = World(config)
     app_id, app_secret = sandbox_app_credentials(config.seed)
-    accounts = {a.id: {"id": a.id, "name": a.spec.name, "currency": a.spec.currency,
-                       "timezone_name": a.spec.timezone, "users": a.owners} for a in world.accounts.values()}
-    return {"graph_url": graph_url, "api_version": config.api_version, "app_id": app_id, "app_secret": app_secret,
-            "seed": config.seed, "users": world.users, "ad_accounts": list(accounts.values())}
+    accounts = {
+        a.id: {
+            "id": a.id,
+            "name": a.spec.name,
+            "currency": a.spec.currency,
+            "timezone_name": a.spec.timezone,
+            "users": a.owners,
+        }
+        for a in world.accounts.values()
+    }
+    return {
+        "graph_url": graph_url,
+        "api_version": config.api_version,
+        "app_id": app_id,
+        "app_secret": app_secret,
+        "seed": config.seed,
+        "users": world.users,
+        "ad_accounts": list(accounts.values()),
+    }
 
 
-def run_sandbox(host: str = "127.0.0.1", port: int = 8090, seed: int = 42, print_users_json: bool = False,
-                **size_and_fault_options: Any) -> None:
+def run_sandbox(
+    host: str = "127.0.0.1",
+    port: int = 8090,
+    seed: int = 42,
+    print_users_json: bool = False,
+    **size_and_fault_options: Any,
+) -> None:
     """Print the sandbox users (tokens, ad accounts) and app credentials, then serve with uvicorn."""
     config = build_config(seed, **size_and_fault_options)
     info = describe(config, f"http://{host}:{port}")
     if print_users_json:
         print(json.dumps(info, indent=2, ensure_ascii=False))
         return
-    print(f"Meta sandbox  seed={seed}  scale={config.scale}  Graph URL {info['graph_url']}  "
-          f"(API {config.api_version})")
+    print(
+        f"Meta sandbox  seed={seed}  scale={config.scale}  Graph URL {info['graph_url']}  "
+        f"(API {config.api_version})"
+    )
     print(f"App id: {info['app_id']}    App secret: {info['app_secret']}")
     print("Users (long-lived access tokens):")
     for u in info["users"]:

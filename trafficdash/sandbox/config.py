@@ -43,14 +43,32 @@ class FaultConfig:
 
 SCALES: dict[str, dict[str, int]] = {
     # a few users and accounts, ~10 campaigns each, a few ad sets and ads per campaign
-    "demo": {"users": 3, "accounts_per_user": 2, "campaigns_per_account": 10, "adsets_per_campaign": 3,
-             "ads_per_adset": 3, "history_days": 180},
+    "demo": {
+        "users": 3,
+        "accounts_per_user": 2,
+        "campaigns_per_account": 10,
+        "adsets_per_campaign": 3,
+        "ads_per_adset": 3,
+        "history_days": 180,
+    },
     # one account with 1,000 ads and 90 days
-    "bench": {"users": 1, "accounts_per_user": 1, "campaigns_per_account": 20, "adsets_per_campaign": 5,
-              "ads_per_adset": 10, "history_days": 90},
+    "bench": {
+        "users": 1,
+        "accounts_per_user": 1,
+        "campaigns_per_account": 20,
+        "adsets_per_campaign": 5,
+        "ads_per_adset": 10,
+        "history_days": 90,
+    },
     # tiny world for fast tests
-    "test": {"users": 3, "accounts_per_user": 2, "campaigns_per_account": 3, "adsets_per_campaign": 2,
-             "ads_per_adset": 2, "history_days": 60},
+    "test": {
+        "users": 3,
+        "accounts_per_user": 2,
+        "campaigns_per_account": 3,
+        "adsets_per_campaign": 2,
+        "ads_per_adset": 2,
+        "history_days": 60,
+    },
 }
 
 

@@ -12,10 +12,27 @@ import numpy as np
 from .hashing import between, h64, uniforms, unit
 from .world import Ad, World
 
-BASE = ["impressions", "reach", "clicks", "inline_link_clicks", "spend", "landing_page_view",
-        "post_engagement", "page_engagement", "post_reaction", "video_view"]
-CONV = ["view_content", "add_to_cart", "initiate_checkout", "purchase", "lead", "complete_registration",
-        "mobile_app_install"]
+BASE = [
+    "impressions",
+    "reach",
+    "clicks",
+    "inline_link_clicks",
+    "spend",
+    "landing_page_view",
+    "post_engagement",
+    "page_engagement",
+    "post_reaction",
+    "video_view",
+]
+CONV = [
+    "view_content",
+    "add_to_cart",
+    "initiate_checkout",
+    "purchase",
+    "lead",
+    "complete_registration",
+    "mobile_app_install",
+]
 VALUED = ["add_to_cart", "initiate_checkout", "purchase"]
 WINDOWS = ["1d_click", "7d_click", "28d_click", "1d_view", "7d_view"]
 
@@ -25,7 +42,9 @@ COLUMNS += [f"{t}$:{w}" for t in VALUED for w in WINDOWS]
 COL = {name: i for i, name in enumerate(COLUMNS)}
 NCOL = len(COLUMNS)
 # metric group for breakdown weights: 0 delivery, 1 clicks and engagement, 2 conversions
-COL_GROUP = np.array([0 if c in ("impressions", "reach", "spend") else (1 if c in BASE else 2) for c in COLUMNS])
+COL_GROUP = np.array(
+    [0 if c in ("impressions", "reach", "spend") else (1 if c in BASE else 2) for c in COLUMNS]
+)
 
 # Meta action types reported for each base column (web conversions: pixel == website == omni)
 ACTION_TYPES: dict[str, list[str]] = {
@@ -37,12 +56,18 @@ ACTION_TYPES: dict[str, list[str]] = {
     "video_view": ["video_view"],
     "view_content": ["view_content", "omni_view_content", "offsite_conversion.fb_pixel_view_content"],
     "add_to_cart": ["add_to_cart", "omni_add_to_cart", "offsite_conversion.fb_pixel_add_to_cart"],
-    "initiate_checkout": ["initiate_checkout", "omni_initiated_checkout",
-                          "offsite_conversion.fb_pixel_initiate_checkout"],
+    "initiate_checkout": [
+        "initiate_checkout",
+        "omni_initiated_checkout",
+        "offsite_conversion.fb_pixel_initiate_checkout",
+    ],
     "purchase": ["purchase", "omni_purchase", "offsite_conversion.fb_pixel_purchase"],
     "lead": ["lead", "onsite_conversion.lead_grouped", "offsite_conversion.fb_pixel_lead"],
-    "complete_registration": ["complete_registration", "omni_complete_registration",
-                              "offsite_conversion.fb_pixel_complete_registration"],
+    "complete_registration": [
+        "complete_registration",
+        "omni_complete_registration",
+        "offsite_conversion.fb_pixel_complete_registration",
+    ],
     "mobile_app_install": ["mobile_app_install", "omni_app_install"],
 }
 WEEKDAY = np.array([1.02, 1.0, 0.98, 1.0, 1.05, 0.92, 0.95])  # Monday..Sunday
@@ -55,13 +80,20 @@ GENDERS = ["female", "male", "unknown"]
 DEVICES = ["android_smartphone", "iphone", "ipad", "android_tablet", "desktop", "other"]
 DEVICE_SHAPE = [0.47, 0.36, 0.03, 0.02, 0.11, 0.01]
 POSITIONS = [  # (publisher_platform, platform_position, share, desktop too)
-    ("facebook", "feed", 0.30, True), ("facebook", "facebook_reels", 0.06, False),
-    ("facebook", "facebook_stories", 0.05, False), ("facebook", "marketplace", 0.04, True),
-    ("facebook", "video_feeds", 0.03, True), ("facebook", "right_hand_column", 0.015, True),
-    ("facebook", "search", 0.005, True), ("instagram", "feed", 0.20, False),
-    ("instagram", "instagram_stories", 0.13, False), ("instagram", "instagram_reels", 0.08, False),
-    ("instagram", "instagram_explore", 0.02, False), ("audience_network", "an_classic", 0.02, False),
-    ("audience_network", "rewarded_video", 0.01, False), ("messenger", "messenger_inbox", 0.008, False),
+    ("facebook", "feed", 0.30, True),
+    ("facebook", "facebook_reels", 0.06, False),
+    ("facebook", "facebook_stories", 0.05, False),
+    ("facebook", "marketplace", 0.04, True),
+    ("facebook", "video_feeds", 0.03, True),
+    ("facebook", "right_hand_column", 0.015, True),
+    ("facebook", "search", 0.005, True),
+    ("instagram", "feed", 0.20, False),
+    ("instagram", "instagram_stories", 0.13, False),
+    ("instagram", "instagram_reels", 0.08, False),
+    ("instagram", "instagram_explore", 0.02, False),
+    ("audience_network", "an_classic", 0.02, False),
+    ("audience_network", "rewarded_video", 0.01, False),
+    ("messenger", "messenger_inbox", 0.008, False),
     ("messenger", "messenger_stories", 0.002, False),
 ]
 PLACEMENT_DIMS = ("publisher_platform", "platform_position", "impression_device", "device_platform")
@@ -77,15 +109,30 @@ def _placement_cells() -> list[tuple[dict[str, str], float]]:
                 continue
             if dev == "desktop" and not desktop:
                 continue
-            cells.append(({"publisher_platform": pp, "platform_position": pos, "impression_device": dev,
-                           "device_platform": "desktop" if dev == "desktop" else "mobile_app"
-                           if dev != "other" else "mobile_web"}, share * dshare))
+            cells.append(
+                (
+                    {
+                        "publisher_platform": pp,
+                        "platform_position": pos,
+                        "impression_device": dev,
+                        "device_platform": "desktop"
+                        if dev == "desktop"
+                        else "mobile_app"
+                        if dev != "other"
+                        else "mobile_web",
+                    },
+                    share * dshare,
+                )
+            )
     return cells
 
 
 PLACEMENT_CELLS = _placement_cells()
-DEMO_CELLS = [({"age": a, "gender": g}, s * (0.5 if g != "unknown" else 0.02))
-              for a, s in zip(AGES, AGE_SHAPE, strict=True) for g in GENDERS]
+DEMO_CELLS = [
+    ({"age": a, "gender": g}, s * (0.5 if g != "unknown" else 0.02))
+    for a, s in zip(AGES, AGE_SHAPE, strict=True)
+    for g in GENDERS
+]
 
 
 def breakdown_group(breakdowns: list[str]) -> str | None:
@@ -94,7 +141,11 @@ def breakdown_group(breakdowns: list[str]) -> str | None:
         return ""
     for name, dims in (("placement", PLACEMENT_DIMS), ("demo", DEMO_DIMS), ("geo", GEO_DIMS)):
         if all(b in dims for b in breakdowns):
-            if name == "placement" and "platform_position" in breakdowns and "publisher_platform" not in breakdowns:
+            if (
+                name == "placement"
+                and "platform_position" in breakdowns
+                and "publisher_platform" not in breakdowns
+            ):
                 return None
             return name
     return None
@@ -156,11 +207,15 @@ class Delivery:
         budget = ad.adset.daily_budget / 100.0 / n_ads * between(0.6, 1.15, *k, "pace")
         cpm = {"OUTCOME_AWARENESS": 4.0, "OUTCOME_ENGAGEMENT": 6.0}.get(obj, 11.0)
         cpm *= acc.scale * between(0.7, 1.5, *k, "cpm")
-        ctr = {"OUTCOME_AWARENESS": 0.006, "OUTCOME_ENGAGEMENT": 0.012, "OUTCOME_TRAFFIC": 0.022}.get(obj, 0.016)
+        ctr = {"OUTCOME_AWARENESS": 0.006, "OUTCOME_ENGAGEMENT": 0.012, "OUTCOME_TRAFFIC": 0.022}.get(
+            obj, 0.016
+        )
         ctr *= between(0.6, 1.6, *k, "ctr")
         tau = between(18, 70, *k, "fatigue")
         weekday = WEEKDAY[(days - 1) % 7]  # date.fromordinal(1) is a Monday
-        trend = 1.0 + 0.25 * np.sin(2 * math.pi * days / between(40, 120, *k, "tp") + between(0, 6.3, *k, "tph"))
+        trend = 1.0 + 0.25 * np.sin(
+            2 * math.pi * days / between(40, 120, *k, "tp") + between(0, 6.3, *k, "tph")
+        )
         ramp = np.minimum(1.0, 0.45 + age * 0.18)
         fatigue = np.maximum(0.45, np.exp(-age / tau))
         part = np.where(days == t1, frac, 1.0)
@@ -229,7 +284,9 @@ class Delivery:
                 m[:, COL[f"{t}:{w}"]] = reported
                 if t in VALUED:
                     value = np.floor(final * aov_day + u(s0 + 6))
-                    rep_value = np.where(final > 0, np.floor(value * reported / np.maximum(final, 1) + 0.5), 0)
+                    rep_value = np.where(
+                        final > 0, np.floor(value * reported / np.maximum(final, 1) + 0.5), 0
+                    )
                     m[:, COL[f"{t}$:{w}"]] = rep_value
         return days, m
 
@@ -240,20 +297,24 @@ class Delivery:
         if group == "demo":
             return DEMO_CELLS
         countries = ad.account.spec.countries
-        return [({"country": c}, 0.8 if i == 0 else 0.2 / max(1, len(countries) - 1))
-                for i, c in enumerate(countries)]
+        return [
+            ({"country": c}, 0.8 if i == 0 else 0.2 / max(1, len(countries) - 1))
+            for i, c in enumerate(countries)
+        ]
 
     def split(self, ad: Ad, group: str, days: np.ndarray, totals: np.ndarray) -> np.ndarray:
         """Allocate totals (d x NCOL) to cells: (d x C x NCOL) whose sum over C equals totals exactly."""
         cells = self.cells(ad, group)
         c_n = len(cells)
         base = np.array([s for _, s in cells]) * np.array(
-            [between(0.5, 1.5, self.seed, ad.key, group, i) for i in range(c_n)])
+            [between(0.5, 1.5, self.seed, ad.key, group, i) for i in range(c_n)]
+        )
         ctr_mult = np.array([between(0.6, 1.5, self.seed, ad.key, group, "c", i) for i in range(c_n)])
         cvr_mult = np.array([between(0.5, 1.6, self.seed, ad.key, group, "v", i) for i in range(c_n)])
         d = len(days)
-        jitter = 0.8 + 0.4 * uniforms(ad.key ^ self.seed, (days[:, None] * 131 + np.arange(c_n)[None, :]).ravel(),
-                                      hash_group(group)).reshape(d, c_n)
+        jitter = 0.8 + 0.4 * uniforms(
+            ad.key ^ self.seed, (days[:, None] * 131 + np.arange(c_n)[None, :]).ravel(), hash_group(group)
+        ).reshape(d, c_n)
         w0 = base[None, :] * jitter
         w1 = w0 * ctr_mult[None, :]
         w2 = w1 * cvr_mult[None, :]

@@ -10,16 +10,26 @@ THROTTLE = {
     17: ("(#17) User request limit reached", 2446079, "OAuthException"),
     32: ("(#32) Page request limit reached", None, "OAuthException"),
     613: ("(#613) Calls to this api have exceeded the rate limit.", 1487742, "OAuthException"),
-    80000: ("(#80000) There have been too many calls from this ad-account. Wait a bit and try again. "
-            "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/"
-            "rate-limiting#ads-insights.", 2446079, "OAuthException"),
-    80004: ("(#80004) There have been too many calls to this ad-account. Wait a bit and try again. "
-            "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/"
-            "rate-limiting#ads-management.", 2446079, "OAuthException"),
+    80000: (
+        "(#80000) There have been too many calls from this ad-account. Wait a bit and try again. "
+        "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/"
+        "rate-limiting#ads-insights.",
+        2446079,
+        "OAuthException",
+    ),
+    80004: (
+        "(#80004) There have been too many calls to this ad-account. Wait a bit and try again. "
+        "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/"
+        "rate-limiting#ads-management.",
+        2446079,
+        "OAuthException",
+    ),
 }
 for _code in range(80001, 80015):
-    THROTTLE.setdefault(_code, (f"(#{_code}) There have been too many calls. Wait a bit and try again.",
-                                2446079, "OAuthException"))
+    THROTTLE.setdefault(
+        _code,
+        (f"(#{_code}) There have been too many calls. Wait a bit and try again.", 2446079, "OAuthException"),
+    )
 
 
 def fbtrace_id() -> str:
@@ -27,9 +37,18 @@ def fbtrace_id() -> str:
 
 
 class GraphError(Exception):
-    def __init__(self, code: int, message: str, *, subcode: int | None = None, type_: str = "OAuthException",
-                 transient: bool = False, user_title: str | None = None, user_msg: str | None = None,
-                 status: int = 400) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        subcode: int | None = None,
+        type_: str = "OAuthException",
+        transient: bool = False,
+        user_title: str | None = None,
+        user_msg: str | None = None,
+        status: int = 400,
+    ) -> None:
         super().__init__(message)
         self.code, self.message, self.subcode, self.type = code, message, subcode, type_
         self.transient, self.user_title, self.user_msg, self.status = transient, user_title, user_msg, status
@@ -52,10 +71,14 @@ def param_error(message: str, subcode: int | None = None) -> GraphError:
 
 
 def unsupported_get(node: str, method: str = "get") -> GraphError:
-    return GraphError(100, f"Unsupported {method} request. Object with ID '{node}' does not exist, cannot be "
-                      "loaded due to missing permissions, or does not support this operation. Please read the "
-                      "Graph API documentation at https://developers.facebook.com/docs/graph-api",
-                      subcode=33, type_="GraphMethodException")
+    return GraphError(
+        100,
+        f"Unsupported {method} request. Object with ID '{node}' does not exist, cannot be "
+        "loaded due to missing permissions, or does not support this operation. Please read the "
+        "Graph API documentation at https://developers.facebook.com/docs/graph-api",
+        subcode=33,
+        type_="GraphMethodException",
+    )
 
 
 def token_invalid(message: str = "Invalid OAuth access token - Cannot parse access token") -> GraphError:
@@ -63,15 +86,22 @@ def token_invalid(message: str = "Invalid OAuth access token - Cannot parse acce
 
 
 def token_expired(when: str, now: str) -> GraphError:
-    return GraphError(190, f"Error validating access token: Session has expired on {when}. "
-                      f"The current time is {now}.", subcode=463,
-                      user_title="", user_msg="")
+    return GraphError(
+        190,
+        f"Error validating access token: Session has expired on {when}. The current time is {now}.",
+        subcode=463,
+        user_title="",
+        user_msg="",
+    )
 
 
 def token_invalidated() -> GraphError:
-    return GraphError(190, "Error validating access token: The session has been invalidated because the user "
-                      "changed their password or Facebook has changed the session for security reasons.",
-                      subcode=460)
+    return GraphError(
+        190,
+        "Error validating access token: The session has been invalidated because the user "
+        "changed their password or Facebook has changed the session for security reasons.",
+        subcode=460,
+    )
 
 
 def no_token() -> GraphError:
@@ -88,10 +118,15 @@ def permission_app() -> GraphError:
 
 def throttled(code: int) -> GraphError:
     message, subcode, type_ = THROTTLE.get(code, THROTTLE[4])
-    return GraphError(code, message, subcode=subcode, type_=type_, transient=True,
-                      user_title="Too many calls" if subcode else None,
-                      user_msg="There have been too many calls. Please wait a bit and try again."
-                      if subcode else None)
+    return GraphError(
+        code,
+        message,
+        subcode=subcode,
+        type_=type_,
+        transient=True,
+        user_title="Too many calls" if subcode else None,
+        user_msg="There have been too many calls. Please wait a bit and try again." if subcode else None,
+    )
 
 
 def unknown_error() -> GraphError:
@@ -99,10 +134,15 @@ def unknown_error() -> GraphError:
 
 
 def transient_error() -> GraphError:
-    return GraphError(2, "An unexpected error has occurred. Please retry your request later.", status=500,
-                      transient=True)
+    return GraphError(
+        2, "An unexpected error has occurred. Please retry your request later.", status=500, transient=True
+    )
 
 
 def reduce_data() -> GraphError:
-    return GraphError(1, "Please reduce the amount of data you're asking for, then retry your request",
-                      subcode=99, status=500)
+    return GraphError(
+        1,
+        "Please reduce the amount of data you're asking for, then retry your request",
+        subcode=99,
+        status=500,
+    )

@@ -160,12 +160,20 @@ class Graph:
             return self.state()
 
     def state(self) -> dict[str, Any]:
-        return {"seed": self.config.seed, "calls": self.calls, "authenticated_calls": self.auth_calls,
-                "rate_limit_storm_left": self.storm_left, "faults": self.faults.as_dict(),
-                "revoked_users": sorted(self.revoked), "report_runs": len(self.runs),
-                "granted_scopes": dict(self.granted), "declined_scopes": dict(self.declined),
-                "app_id": self.world.app_id, "api_version": self.config.api_version,
-                "users": self.world.users}
+        return {
+            "seed": self.config.seed,
+            "calls": self.calls,
+            "authenticated_calls": self.auth_calls,
+            "rate_limit_storm_left": self.storm_left,
+            "faults": self.faults.as_dict(),
+            "revoked_users": sorted(self.revoked),
+            "report_runs": len(self.runs),
+            "granted_scopes": dict(self.granted),
+            "declined_scopes": dict(self.declined),
+            "app_id": self.world.app_id,
+            "api_version": self.config.api_version,
+            "users": self.world.users,
+        }
 
     # ---- usage headers ----------------------------------------------------------------------------
     def usage_headers(self, account: Account | None, throttled: bool) -> dict[str, str]:
@@ -174,8 +182,11 @@ class Graph:
         while self.call_times and now - self.call_times[0] > 3600:
             self.call_times.popleft()
         app_pct = min(100, round(len(self.call_times) * 100 / budget)) if not throttled else 100
-        headers = {"x-app-usage": json.dumps({"call_count": app_pct, "total_cputime": max(0, app_pct - 1),
-                                              "total_time": app_pct})}
+        headers = {
+            "x-app-usage": json.dumps(
+                {"call_count": app_pct, "total_cputime": max(0, app_pct - 1), "total_time": app_pct}
+            )
+        }
         acc_pct = 0.0
         buc: dict[str, Any] = {}
         if account is not None:
@@ -183,22 +194,42 @@ class Graph:
             while dq and now - dq[0] > 300:
                 dq.popleft()
             acc_pct = 100.0 if throttled else round(min(100.0, len(dq) * 100 / max(1, budget / 12)), 2)
-            buc[account.account_id] = [{"type": "ads_insights", "call_count": int(acc_pct),
-                                        "total_cputime": int(acc_pct * 0.6), "total_time": int(acc_pct * 0.8),
-                                        "estimated_time_to_regain_access": 5 if throttled else 0,
-                                        "ads_api_access_tier": "standard_access"}]
-        headers["x-ad-account-usage"] = json.dumps({"acc_id_util_pct": acc_pct, "reset_time_duration":
-                                                    300 if throttled else 0,
-                                                    "ads_api_access_tier": "standard_access"})
+            buc[account.account_id] = [
+                {
+                    "type": "ads_insights",
+                    "call_count": int(acc_pct),
+                    "total_cputime": int(acc_pct * 0.6),
+                    "total_time": int(acc_pct * 0.8),
+                    "estimated_time_to_regain_access": 5 if throttled else 0,
+                    "ads_api_access_tier": "standard_access",
+                }
+            ]
+        headers["x-ad-account-usage"] = json.dumps(
+            {
+                "acc_id_util_pct": acc_pct,
+                "reset_time_duration": 300 if throttled else 0,
+                "ads_api_access_tier": "standard_access",
+            }
+        )
         headers["x-business-use-case-usage"] = json.dumps(buc)
-        headers["x-fb-ads-insights-throttle"] = json.dumps({"app_id_util_pct": float(app_pct),
-                                                            "acc_id_util_pct": acc_pct,
-                                                            "ads_api_access_tier": "standard_access"})
+        headers["x-fb-ads-insights-throttle"] = json.dumps(
+            {
+                "app_id_util_pct": float(app_pct),
+                "acc_id_util_pct": acc_pct,
+                "ads_api_access_tier": "standard_access",
+            }
+        )
         return headers
 
     # ---- entry ----------------------------------------------------------------------------------
-    def handle(self, method: str, parts: list[str], params: dict[str, str], base_url: str,
-               auth_header: str | None = None) -> Reply:
+    def handle(
+        self,
+        method: str,
+        parts: list[str],
+        params: dict[str, str],
+        base_url: str,
+        auth_header: str | None = None,
+    ) -> Reply:
         method = method.upper()
         account: Account | None = None
         throttled = False
@@ -222,8 +253,9 @@ class Graph:
             throttled = exc.code in E.THROTTLE
             reply = Reply(exc.status, exc.body())
             if exc.code == 190:
-                reply.headers["www-authenticate"] = (f'OAuth "Facebook Platform" "invalid_token" '
-                                                     f'"{exc.message[:120]}"')
+                reply.headers["www-authenticate"] = (
+                    f'OAuth "Facebook Platform" "invalid_token" "{exc.message[:120]}"'
+                )
         with self.lock:
             reply.headers.update(self.usage_headers(account, throttled))
         reply.headers["facebook-api-version"] = self.config.api_version
@@ -257,24 +289,32 @@ class Graph:
         if proof is not None or self.config.app_secret_proof_required:
             expected = hmac.new(self.world.app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
             if proof is None:
-                raise GraphError(100, "API calls from the server require an appsecret_proof argument",
-                                 type_="GraphMethodException")
+                raise GraphError(
+                    100,
+                    "API calls from the server require an appsecret_proof argument",
+                    type_="GraphMethodException",
+                )
             if not hmac.compare_digest(proof, expected):
-                raise GraphError(100, "Invalid appsecret_proof provided in the API argument",
-                                 type_="GraphMethodException")
+                raise GraphError(
+                    100, "Invalid appsecret_proof provided in the API argument", type_="GraphMethodException"
+                )
         if user_id in self.revoked:
             raise E.token_invalidated()
         now = int(time.time())
         if expires and expires < now:
-            raise E.token_expired(time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(expires)),
-                                  time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now)))
+            raise E.token_expired(
+                time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(expires)),
+                time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now)),
+            )
         with self.lock:
             self.auth_calls += 1
             n_auth = self.auth_calls
         limit = self.faults.token_expiry_after_calls
         if limit and n_auth > limit:
-            raise E.token_expired(time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now - 60)),
-                                  time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now)))
+            raise E.token_expired(
+                time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now - 60)),
+                time.strftime("%A, %d-%b-%y %H:%M:%S PST", time.gmtime(now)),
+            )
         return self.world.users_by_id[user_id]
 
     def _inject(self, call_no: int, family: str) -> None:
@@ -288,15 +328,25 @@ class Graph:
             raise E.transient_error()
 
     # ---- dispatch ---------------------------------------------------------------------------------
-    def _dispatch(self, method: str, parts: list[str], params: dict[str, str], token: str | None,
-                  base_url: str, call_no: int) -> Any:
+    def _dispatch(
+        self,
+        method: str,
+        parts: list[str],
+        params: dict[str, str],
+        token: str | None,
+        base_url: str,
+        call_no: int,
+    ) -> Any:
         if parts[:2] == ["oauth", "access_token"]:
             return self._oauth_access_token(params)
         if parts == ["debug_token"]:
             return self._debug_token(params, token)
         if not parts:
-            raise GraphError(100, "Unsupported get request. Please read the Graph API documentation",
-                             type_="GraphMethodException")
+            raise GraphError(
+                100,
+                "Unsupported get request. Please read the Graph API documentation",
+                type_="GraphMethodException",
+            )
         user = self._user_from_token(token, params, call_no)
         node_id = parts[0]
         edge = parts[1] if len(parts) > 1 else ""
@@ -331,8 +381,10 @@ class Graph:
                 items = [a for a in self.world.accounts.values() if user["id"] in a.owners]
                 return self._page(items, params, base_url, parts, user)
             if edge == "permissions":
-                return {"data": [{"permission": s, "status": "granted"} for s in self.scopes_of(user["id"])]
-                        + [{"permission": s, "status": "declined"} for s in self.declined.get(user["id"], [])]}
+                return {
+                    "data": [{"permission": s, "status": "granted"} for s in self.scopes_of(user["id"])]
+                    + [{"permission": s, "status": "declined"} for s in self.declined.get(user["id"], [])]
+                }
             raise E.unsupported_get(node_id)
         if edge == "insights":
             if method == "POST":
@@ -341,8 +393,9 @@ class Graph:
         if edge in ("campaigns", "adsets", "ads"):
             items = self._children(node, edge)
             if items is None:
-                raise param_error(f"Tried accessing nonexisting field ({edge}) on node type "
-                                  f"({type(node).__name__})")
+                raise param_error(
+                    f"Tried accessing nonexisting field ({edge}) on node type ({type(node).__name__})"
+                )
             items = self._filter_entities(items, params)
             return self._page(items, params, base_url, parts, user)
         raise param_error(f"Tried accessing nonexisting field ({edge}) on node type ({type_name(node)})")
@@ -397,8 +450,9 @@ class Graph:
                 elif fld == "objective":
                     value = (it if isinstance(it, Campaign) else it.campaign).objective
                 else:
-                    raise param_error(f"Filtering field '{f['field']}' with operation '{f['operator']}' is not "
-                                      "supported")
+                    raise param_error(
+                        f"Filtering field '{f['field']}' with operation '{f['operator']}' is not supported"
+                    )
                 if not match(value, str(f["operator"]), f.get("value")):
                     keep = False
                     break
@@ -424,18 +478,30 @@ class Graph:
     def _maybe_fail_page(self, offset: int, limit: int, parts: list[str], params: dict[str, str]) -> None:
         page_at = self.faults.fail_paged_listing_at_page
         if page_at and offset // limit + 1 == page_at:
-            key = "/".join(parts) + "?" + json.dumps({k: v for k, v in sorted(params.items())
-                                                      if k not in ("after", "access_token", "appsecret_proof")})
+            key = (
+                "/".join(parts)
+                + "?"
+                + json.dumps(
+                    {
+                        k: v
+                        for k, v in sorted(params.items())
+                        if k not in ("after", "access_token", "appsecret_proof")
+                    }
+                )
+            )
             with self.lock:
                 if key in self.failed_listings:
                     return
                 self.failed_listings.add(key)
             raise E.unknown_error()
 
-    def _paging(self, offset: int, limit: int, total: int, params: dict[str, str], base_url: str,
-                parts: list[str]) -> dict[str, Any]:
+    def _paging(
+        self, offset: int, limit: int, total: int, params: dict[str, str], base_url: str, parts: list[str]
+    ) -> dict[str, Any]:
         end = min(total, offset + limit)
-        paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(max(offset, end - 1) + 1)}}
+        paging: dict[str, Any] = {
+            "cursors": {"before": _cursor(offset), "after": _cursor(max(offset, end - 1) + 1)}
+        }
         query = {k: v for k, v in params.items() if k not in ("after", "before")}
         path = f"{base_url}/{self.config.api_version}/{'/'.join(parts)}"
         if end < total:
@@ -448,7 +514,7 @@ class Graph:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
-        chunk = items[offset: offset + limit]
+        chunk = items[offset : offset + limit]
         data = [self._serialize(it, params.get("fields"), user) for it in chunk]
         out: dict[str, Any] = {"data": data}
         if items:
@@ -480,12 +546,13 @@ class Graph:
         rows = self._grouped(node, q, self.config.max_sync_insight_rows)
         return self._insight_page(q, rows, params, base_url, parts)
 
-    def _insight_page(self, q: InsightQuery, rows: list, params: dict[str, str], base_url: str,
-                      parts: list[str]) -> dict:
+    def _insight_page(
+        self, q: InsightQuery, rows: list, params: dict[str, str], base_url: str, parts: list[str]
+    ) -> dict:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
-        data = [format_row(self.world, q, g, b) for g, b in rows[offset: offset + limit]]
+        data = [format_row(self.world, q, g, b) for g, b in rows[offset : offset + limit]]
         out: dict[str, Any] = {"data": data}
         if rows:
             out["paging"] = self._paging(offset, limit, len(rows), params, base_url, parts)
@@ -502,13 +569,18 @@ class Graph:
         self.runs[run_id] = ReportRun(run_id, acc, node, q, self.world.now(acc), fails)
         return {"report_run_id": run_id}
 
-    def _report_run(self, run: ReportRun, edge: str, params: dict[str, str], base_url: str,
-                    parts: list[str]) -> dict:
+    def _report_run(
+        self, run: ReportRun, edge: str, params: dict[str, str], base_url: str, parts: list[str]
+    ) -> dict:
         need = max(1, self.faults.async_polls_to_complete)
         if edge == "insights":
             if run.polls < need or run.fails:
-                raise GraphError(100, "(#100) Report is not ready yet. Please poll the report run until "
-                                 "async_status is Job Completed", type_="GraphMethodException")
+                raise GraphError(
+                    100,
+                    "(#100) Report is not ready yet. Please poll the report run until "
+                    "async_status is Job Completed",
+                    type_="GraphMethodException",
+                )
             rows = self._grouped(run.node, run.query, None)
             return self._insight_page(run.query, rows, params, base_url, parts)
         if edge:
@@ -523,11 +595,17 @@ class Graph:
             status = "Job Started"
         else:
             status = "Job Running"
-        body = {"id": run.id, "account_id": run.account.account_id, "async_status": status,
-                "async_percent_completion": pct, "date_start": run.query.since.isoformat(),
-                "date_stop": run.query.until.isoformat(), "time_ref": int(run.created.timestamp()),
-                "is_running": status in ("Job Started", "Job Running"),
-                "time_completed": int(run.created.timestamp()) + run.polls if pct == 100 else 0}
+        body = {
+            "id": run.id,
+            "account_id": run.account.account_id,
+            "async_status": status,
+            "async_percent_completion": pct,
+            "date_start": run.query.since.isoformat(),
+            "date_stop": run.query.until.isoformat(),
+            "time_ref": int(run.created.timestamp()),
+            "is_running": status in ("Job Started", "Job Running"),
+            "time_completed": int(run.created.timestamp()) + run.polls if pct == 100 else 0,
+        }
         if status == "Job Failed":
             body["error_code"] = 2
             body["error_message"] = "An unexpected error has occurred. Please retry your request later."
@@ -555,44 +633,75 @@ class Graph:
         w = self.world
         if isinstance(node, dict):  # a user
             first, _, last = node["name"].partition(" ")
-            return {"id": lambda: node["id"], "name": lambda: node["name"], "email": lambda: node["email"],
-                    "first_name": lambda: first, "last_name": lambda: last, "short_name": lambda: first}
+            return {
+                "id": lambda: node["id"],
+                "name": lambda: node["name"],
+                "email": lambda: node["email"],
+                "first_name": lambda: first,
+                "last_name": lambda: last,
+                "short_name": lambda: first,
+            }
         if isinstance(node, Account):
             a = node
             return {
-                "id": lambda: a.id, "account_id": lambda: a.account_id, "name": lambda: a.spec.name,
-                "currency": lambda: a.spec.currency, "timezone_name": lambda: a.spec.timezone,
+                "id": lambda: a.id,
+                "account_id": lambda: a.account_id,
+                "name": lambda: a.spec.name,
+                "currency": lambda: a.spec.currency,
+                "timezone_name": lambda: a.spec.timezone,
                 "timezone_offset_hours_utc": lambda: w.now(a).utcoffset().total_seconds() / 3600,
-                "account_status": lambda: 1, "disable_reason": lambda: 0,
-                "amount_spent": lambda: str(self._account_spent(a)), "balance": lambda: "0",
-                "spend_cap": lambda: "0", "min_daily_budget": lambda: int(100 * a.scale),
+                "account_status": lambda: 1,
+                "disable_reason": lambda: 0,
+                "amount_spent": lambda: str(self._account_spent(a)),
+                "balance": lambda: "0",
+                "spend_cap": lambda: "0",
+                "min_daily_budget": lambda: int(100 * a.scale),
                 "business": lambda: {"id": a.business_id, "name": f"{a.spec.name} Ltda"},
-                "owner": lambda: a.business_id, "is_personal": lambda: 0,
-                "created_time": lambda: meta_time(a.at(min(c.created for c in a.campaigns) - timedelta(days=30)
-                                                      if a.campaigns else w.today(a), "acct")),
-                "age": lambda: 400.0, "funding_source": lambda: digits(16, "fs", a.account_id),
-                "attribution_spec": lambda: [{"event_type": "CLICK_THROUGH", "window_days": 7},
-                                             {"event_type": "VIEW_THROUGH", "window_days": 1}],
+                "owner": lambda: a.business_id,
+                "is_personal": lambda: 0,
+                "created_time": lambda: meta_time(
+                    a.at(
+                        min(c.created for c in a.campaigns) - timedelta(days=30)
+                        if a.campaigns
+                        else w.today(a),
+                        "acct",
+                    )
+                ),
+                "age": lambda: 400.0,
+                "funding_source": lambda: digits(16, "fs", a.account_id),
+                "attribution_spec": lambda: [
+                    {"event_type": "CLICK_THROUGH", "window_days": 7},
+                    {"event_type": "VIEW_THROUGH", "window_days": 1},
+                ],
                 "users": lambda: {"data": [{"id": u, "name": w.users_by_id[u]["name"]} for u in a.owners]},
             }
         st = self._status(node)
         base = {
-            "id": lambda: node.id, "name": lambda: node.name, "status": lambda: st[0],
-            "configured_status": lambda: st[0], "effective_status": lambda: st[1],
+            "id": lambda: node.id,
+            "name": lambda: node.name,
+            "status": lambda: st[0],
+            "configured_status": lambda: st[0],
+            "effective_status": lambda: st[1],
             "created_time": lambda: meta_time(created_time(node)),
             "updated_time": lambda: meta_time(updated_time(w, node)),
             "account_id": lambda: w.account_of(node).account_id,
         }
         if isinstance(node, Campaign):
             c = node
-            base.update({
-                "objective": lambda: c.objective, "buying_type": lambda: "AUCTION",
-                "special_ad_categories": lambda: [], "special_ad_category": lambda: "NONE",
-                "start_time": lambda: meta_time(created_time(c) + timedelta(minutes=5)),
-                "budget_remaining": lambda: str(c.cbo_budget or 0),
-                "lifetime_budget": lambda: "0", "smart_promotion_type": lambda: "GUIDED_CREATION",
-                "source_campaign_id": lambda: "0", "can_use_spend_cap": lambda: True,
-            })
+            base.update(
+                {
+                    "objective": lambda: c.objective,
+                    "buying_type": lambda: "AUCTION",
+                    "special_ad_categories": lambda: [],
+                    "special_ad_category": lambda: "NONE",
+                    "start_time": lambda: meta_time(created_time(c) + timedelta(minutes=5)),
+                    "budget_remaining": lambda: str(c.cbo_budget or 0),
+                    "lifetime_budget": lambda: "0",
+                    "smart_promotion_type": lambda: "GUIDED_CREATION",
+                    "source_campaign_id": lambda: "0",
+                    "can_use_spend_cap": lambda: True,
+                }
+            )
             if c.cbo_budget:
                 base["daily_budget"] = lambda: str(c.cbo_budget)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
@@ -600,40 +709,64 @@ class Graph:
         if isinstance(node, AdSet):
             s = node
             acc = s.campaign.account
-            base.update({
-                "campaign_id": lambda: s.campaign.id, "campaign": lambda: {"id": s.campaign.id},
-                "optimization_goal": lambda: OPTIMIZATION[s.campaign.objective],
-                "billing_event": lambda: "IMPRESSIONS", "lifetime_budget": lambda: "0",
-                "budget_remaining": lambda: str(0 if s.campaign.cbo_budget else s.daily_budget),
-                "targeting": lambda: {"age_min": 18, "age_max": 65,
-                                      "geo_locations": {"countries": list(acc.spec.countries),
-                                                        "location_types": ["home", "recent"]},
-                                      "publisher_platforms": ["facebook", "instagram", "audience_network",
-                                                              "messenger"],
-                                      "targeting_automation": {"advantage_audience": 1}},
-                "attribution_spec": lambda: [{"event_type": "CLICK_THROUGH", "window_days": 7},
-                                             {"event_type": "VIEW_THROUGH", "window_days": 1}],
-                "destination_type": lambda: "WEBSITE" if s.campaign.objective != "OUTCOME_APP_PROMOTION"
-                else "APP",
-                "start_time": lambda: meta_time(created_time(s) + timedelta(minutes=10)),
-                "promoted_object": lambda: {"pixel_id": digits(15, "pixel", acc.account_id),
-                                            "custom_event_type": "PURCHASE"},
-            })
+            base.update(
+                {
+                    "campaign_id": lambda: s.campaign.id,
+                    "campaign": lambda: {"id": s.campaign.id},
+                    "optimization_goal": lambda: OPTIMIZATION[s.campaign.objective],
+                    "billing_event": lambda: "IMPRESSIONS",
+                    "lifetime_budget": lambda: "0",
+                    "budget_remaining": lambda: str(0 if s.campaign.cbo_budget else s.daily_budget),
+                    "targeting": lambda: {
+                        "age_min": 18,
+                        "age_max": 65,
+                        "geo_locations": {
+                            "countries": list(acc.spec.countries),
+                            "location_types": ["home", "recent"],
+                        },
+                        "publisher_platforms": ["facebook", "instagram", "audience_network", "messenger"],
+                        "targeting_automation": {"advantage_audience": 1},
+                    },
+                    "attribution_spec": lambda: [
+                        {"event_type": "CLICK_THROUGH", "window_days": 7},
+                        {"event_type": "VIEW_THROUGH", "window_days": 1},
+                    ],
+                    "destination_type": lambda: (
+                        "WEBSITE" if s.campaign.objective != "OUTCOME_APP_PROMOTION" else "APP"
+                    ),
+                    "start_time": lambda: meta_time(created_time(s) + timedelta(minutes=10)),
+                    "promoted_object": lambda: {
+                        "pixel_id": digits(15, "pixel", acc.account_id),
+                        "custom_event_type": "PURCHASE",
+                    },
+                }
+            )
             if not s.campaign.cbo_budget:
                 base["daily_budget"] = lambda: str(s.daily_budget)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
             return base
         a = node
-        base.update({
-            "adset_id": lambda: a.adset.id, "campaign_id": lambda: a.campaign.id,
-            "adset": lambda: {"id": a.adset.id}, "campaign": lambda: {"id": a.campaign.id},
-            "creative": lambda: {"id": a.creative_id, "name": f"{a.name} creative",
-                                 "object_story_spec": {"page_id": digits(15, "page", a.account.account_id)}},
-            "tracking_specs": lambda: [{"action.type": ["offsite_conversion"],
-                                        "fb_pixel": [digits(15, "pixel", a.account.account_id)]}],
-            "conversion_domain": lambda: "shop.example.com",
-            "preview_shareable_link": lambda: f"https://fb.me/sandbox{a.id[-8:]}",
-        })
+        base.update(
+            {
+                "adset_id": lambda: a.adset.id,
+                "campaign_id": lambda: a.campaign.id,
+                "adset": lambda: {"id": a.adset.id},
+                "campaign": lambda: {"id": a.campaign.id},
+                "creative": lambda: {
+                    "id": a.creative_id,
+                    "name": f"{a.name} creative",
+                    "object_story_spec": {"page_id": digits(15, "page", a.account.account_id)},
+                },
+                "tracking_specs": lambda: [
+                    {
+                        "action.type": ["offsite_conversion"],
+                        "fb_pixel": [digits(15, "pixel", a.account.account_id)],
+                    }
+                ],
+                "conversion_domain": lambda: "shop.example.com",
+                "preview_shareable_link": lambda: f"https://fb.me/sandbox{a.id[-8:]}",
+            }
+        )
         return base
 
     def _serialize(self, node: object, fields_param: str | None, user: dict) -> dict[str, Any]:
@@ -654,8 +787,9 @@ class Graph:
             if fn is None:
                 if name in OPTIONAL_FIELDS:
                     continue  # a real field, unset on this object: Meta omits it
-                raise param_error(f"(#100) Tried accessing nonexisting field ({name}) on node type "
-                                  f"({type_name(node)})")
+                raise param_error(
+                    f"(#100) Tried accessing nonexisting field ({name}) on node type ({type_name(node)})"
+                )
             value = fn()
             if sub and isinstance(value, dict):
                 value = {k: v for k, v in value.items() if k in {s for s, _ in sub}}
@@ -725,8 +859,12 @@ class Graph:
         if int(exp) < now:
             raise GraphError(100, "This authorization code has expired.", subcode=36007)
         if ruri != hashlib.sha256(params.get("redirect_uri", "").encode()).hexdigest()[:12]:
-            raise GraphError(100, "Error validating verification code. Please make sure your redirect_uri is "
-                             "identical to the one you used in the OAuth dialog request", subcode=36008)
+            raise GraphError(
+                100,
+                "Error validating verification code. Please make sure your redirect_uri is "
+                "identical to the one you used in the OAuth dialog request",
+                subcode=36008,
+            )
         token = make_token(self.config.seed, user_id, "S", now + SHORT_LIVED_SECONDS)
         return {"access_token": token, "token_type": "bearer", "expires_in": SHORT_LIVED_SECONDS}
 
@@ -740,23 +878,48 @@ class Graph:
         parsed = parse_token(self.config.seed, inp)
         now = int(time.time())
         if parsed is None or parsed[0] not in self.world.users_by_id:
-            return {"data": {"error": {"code": 190, "message": "Invalid OAuth access token."}, "is_valid": False,
-                             "scopes": []}}
+            return {
+                "data": {
+                    "error": {"code": 190, "message": "Invalid OAuth access token."},
+                    "is_valid": False,
+                    "scopes": [],
+                }
+            }
         user_id, _kind, expires = parsed
         valid = user_id not in self.revoked and (not expires or expires > now)
-        data: dict[str, Any] = {"app_id": self.world.app_id, "type": "USER", "application": "Sandbox App",
-                                "data_access_expires_at": (expires or now + 90 * 86400) + 30 * 86400,
-                                "expires_at": expires, "is_valid": valid, "issued_at": max(0, (expires or now)
-                                                                                           - LONG_LIVED_SECONDS),
-                                "scopes": self.scopes_of(user_id), "user_id": user_id}
+        data: dict[str, Any] = {
+            "app_id": self.world.app_id,
+            "type": "USER",
+            "application": "Sandbox App",
+            "data_access_expires_at": (expires or now + 90 * 86400) + 30 * 86400,
+            "expires_at": expires,
+            "is_valid": valid,
+            "issued_at": max(0, (expires or now) - LONG_LIVED_SECONDS),
+            "scopes": self.scopes_of(user_id),
+            "user_id": user_id,
+        }
         if not valid:
-            data["error"] = {"code": 190, "message": "Error validating access token", "subcode": 463
-                             if user_id not in self.revoked else 460}
+            data["error"] = {
+                "code": 190,
+                "message": "Error validating access token",
+                "subcode": 463 if user_id not in self.revoked else 460,
+            }
         return {"data": data}
 
 
-OPTIONAL_FIELDS = {"daily_budget", "bid_strategy", "stop_time", "end_time", "lifetime_budget", "spend_cap",
-                   "bid_amount", "issues_info", "recommendations", "source_ad_id", "adlabels"}
+OPTIONAL_FIELDS = {
+    "daily_budget",
+    "bid_strategy",
+    "stop_time",
+    "end_time",
+    "lifetime_budget",
+    "spend_cap",
+    "bid_amount",
+    "issues_info",
+    "recommendations",
+    "source_ad_id",
+    "adlabels",
+}
 
 
 def type_name(node: object) -> str:

@@ -14,26 +14,103 @@ from .errors import GraphError, param_error, reduce_data
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
-ID_FIELDS = {"account_id", "account_name", "account_currency", "campaign_id", "campaign_name", "adset_id",
-             "adset_name", "ad_id", "ad_name"}
-METRIC_FIELDS = {"impressions", "reach", "frequency", "clicks", "inline_link_clicks", "spend", "ctr", "cpc",
-                 "cpm", "cpp", "inline_link_click_ctr", "cost_per_inline_link_click", "actions",
-                 "action_values", "cost_per_action_type", "purchase_roas", "website_purchase_roas",
-                 "conversions", "objective", "optimization_goal", "buying_type", "attribution_setting",
-                 "date_start", "date_stop", "created_time", "updated_time"}
+ID_FIELDS = {
+    "account_id",
+    "account_name",
+    "account_currency",
+    "campaign_id",
+    "campaign_name",
+    "adset_id",
+    "adset_name",
+    "ad_id",
+    "ad_name",
+}
+METRIC_FIELDS = {
+    "impressions",
+    "reach",
+    "frequency",
+    "clicks",
+    "inline_link_clicks",
+    "spend",
+    "ctr",
+    "cpc",
+    "cpm",
+    "cpp",
+    "inline_link_click_ctr",
+    "cost_per_inline_link_click",
+    "actions",
+    "action_values",
+    "cost_per_action_type",
+    "purchase_roas",
+    "website_purchase_roas",
+    "conversions",
+    "objective",
+    "optimization_goal",
+    "buying_type",
+    "attribution_setting",
+    "date_start",
+    "date_stop",
+    "created_time",
+    "updated_time",
+}
 ALL_FIELDS = ID_FIELDS | METRIC_FIELDS
 DEFAULT_FIELDS = ["impressions", "spend"]
-WINDOW_NAMES = {"1d_click", "7d_click", "28d_click", "1d_view", "7d_view", "28d_view", "dda", "default",
-                "1d_ev", "skan_view", "skan_click"}
-PRESETS = {"today", "yesterday", "this_month", "last_month", "this_quarter", "maximum", "data_maximum",
-           "last_3d", "last_7d", "last_14d", "last_28d", "last_30d", "last_90d", "last_week_mon_sun",
-           "last_week_sun_sat", "last_quarter", "last_year", "this_week_mon_today", "this_week_sun_today",
-           "this_year", "lifetime"}
-BREAKDOWNS = {"publisher_platform", "platform_position", "device_platform", "impression_device", "age",
-              "gender", "country"}
-KNOWN_BREAKDOWNS = BREAKDOWNS | {"region", "dma", "hourly_stats_aggregated_by_advertiser_time_zone",
-                                 "hourly_stats_aggregated_by_audience_time_zone", "product_id",
-                                 "frequency_value", "place_page_id", "body_asset", "title_asset"}
+WINDOW_NAMES = {
+    "1d_click",
+    "7d_click",
+    "28d_click",
+    "1d_view",
+    "7d_view",
+    "28d_view",
+    "dda",
+    "default",
+    "1d_ev",
+    "skan_view",
+    "skan_click",
+}
+PRESETS = {
+    "today",
+    "yesterday",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "maximum",
+    "data_maximum",
+    "last_3d",
+    "last_7d",
+    "last_14d",
+    "last_28d",
+    "last_30d",
+    "last_90d",
+    "last_week_mon_sun",
+    "last_week_sun_sat",
+    "last_quarter",
+    "last_year",
+    "this_week_mon_today",
+    "this_week_sun_today",
+    "this_year",
+    "lifetime",
+}
+BREAKDOWNS = {
+    "publisher_platform",
+    "platform_position",
+    "device_platform",
+    "impression_device",
+    "age",
+    "gender",
+    "country",
+}
+KNOWN_BREAKDOWNS = BREAKDOWNS | {
+    "region",
+    "dma",
+    "hourly_stats_aggregated_by_advertiser_time_zone",
+    "hourly_stats_aggregated_by_audience_time_zone",
+    "product_id",
+    "frequency_value",
+    "place_page_id",
+    "body_asset",
+    "title_asset",
+}
 
 
 def parse_list(value: str | None, name: str) -> list:
@@ -118,8 +195,16 @@ class InsightQuery:
     filtering: str  # normalised JSON
 
     def key(self) -> tuple:
-        return (self.level, self.fields, self.since, self.until, self.increment, self.breakdowns, self.windows,
-                self.filtering)
+        return (
+            self.level,
+            self.fields,
+            self.since,
+            self.until,
+            self.increment,
+            self.breakdowns,
+            self.windows,
+            self.filtering,
+        )
 
 
 def node_level(node: object) -> str:
@@ -132,9 +217,11 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
     fields = parse_list(params.get("fields"), "fields") or list(DEFAULT_FIELDS)
     for f in fields:
         if f not in ALL_FIELDS:
-            raise param_error(f"{f} is not valid for fields param. please check "
-                              "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ "
-                              "for all valid values")
+            raise param_error(
+                f"{f} is not valid for fields param. please check "
+                "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ "
+                "for all valid values"
+            )
     level = params.get("level") or node_level(node)
     if level not in LEVELS:
         raise param_error(f"param level must be one of {{{', '.join(LEVELS)}}}")
@@ -145,8 +232,9 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
             since = date.fromisoformat(tr["since"])
             until = date.fromisoformat(tr["until"])
         except (TypeError, KeyError, ValueError) as exc:
-            raise param_error("param time_range must be an object with since and until dates "
-                              "formatted YYYY-MM-DD") from exc
+            raise param_error(
+                "param time_range must be an object with since and until dates formatted YYYY-MM-DD"
+            ) from exc
     else:
         preset = params.get("date_preset") or "last_30d"
         if preset not in PRESETS:
@@ -155,8 +243,9 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
     if since > until:
         raise param_error("(#100) The since date must be before or equal to the until date")
     if since < _add_months(_month_start(today), -37):
-        raise GraphError(3018, "(#3018) The start date of the time range cannot be beyond 37 months from the "
-                         "current date")
+        raise GraphError(
+            3018, "(#3018) The start date of the time range cannot be beyond 37 months from the current date"
+        )
     until = min(until, today)
     inc = str(params.get("time_increment") or "all_days")
     if inc not in ("all_days", "monthly") and not (inc.isdigit() and 1 <= int(inc) <= 90):
@@ -166,30 +255,62 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
         if b not in KNOWN_BREAKDOWNS:
             raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN_BREAKDOWNS))}}}")
     if (breakdowns and breakdown_group(breakdowns) is None) or any(b not in BREAKDOWNS for b in breakdowns):
-        raise param_error(f"Current combination of data breakdown columns "
-                          f"({', '.join(['action_type', *breakdowns])}) is invalid ")
+        raise param_error(
+            f"Current combination of data breakdown columns "
+            f"({', '.join(['action_type', *breakdowns])}) is invalid "
+        )
     action_breakdowns = parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
     if action_breakdowns != ["action_type"]:
         raise param_error("param action_breakdowns: only action_type is available for this request")
-    windows = [str(w) for w in parse_list(params.get("action_attribution_windows"), "action_attribution_windows")]
+    windows = [
+        str(w) for w in parse_list(params.get("action_attribution_windows"), "action_attribution_windows")
+    ]
     for w in windows:
         if w not in WINDOW_NAMES:
-            raise param_error(f"param action_attribution_windows must be one of {{{', '.join(sorted(WINDOW_NAMES))}}}")
+            raise param_error(
+                f"param action_attribution_windows must be one of {{{', '.join(sorted(WINDOW_NAMES))}}}"
+            )
     filtering = parse_json(params.get("filtering"), "filtering") or []
     if not isinstance(filtering, list):
         raise param_error("param filtering must be an array.")
     for f in filtering:
         if not isinstance(f, dict) or not {"field", "operator"} <= set(f):
             raise param_error("Filter specification must contain field, operator and value")
-    return InsightQuery(level, tuple(fields), since, until, inc, tuple(breakdowns), tuple(windows),
-                        json.dumps(filtering, sort_keys=True))
+    return InsightQuery(
+        level,
+        tuple(fields),
+        since,
+        until,
+        inc,
+        tuple(breakdowns),
+        tuple(windows),
+        json.dumps(filtering, sort_keys=True),
+    )
 
 
 # ---- filtering ------------------------------------------------------------------------------------
 
-OPS = {"EQUAL", "NOT_EQUAL", "GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL",
-       "IN_RANGE", "NOT_IN_RANGE", "CONTAIN", "NOT_CONTAIN", "IN", "NOT_IN", "STARTS_WITH", "ENDS_WITH",
-       "ANY", "ALL", "AFTER", "BEFORE", "NONE"}
+OPS = {
+    "EQUAL",
+    "NOT_EQUAL",
+    "GREATER_THAN",
+    "GREATER_THAN_OR_EQUAL",
+    "LESS_THAN",
+    "LESS_THAN_OR_EQUAL",
+    "IN_RANGE",
+    "NOT_IN_RANGE",
+    "CONTAIN",
+    "NOT_CONTAIN",
+    "IN",
+    "NOT_IN",
+    "STARTS_WITH",
+    "ENDS_WITH",
+    "ANY",
+    "ALL",
+    "AFTER",
+    "BEFORE",
+    "NONE",
+}
 
 
 def match(value: Any, op: str, target: Any) -> bool:
@@ -219,8 +340,14 @@ def match(value: Any, op: str, target: Any) -> bool:
         t = float(t)
     except (TypeError, ValueError, IndexError) as exc:
         raise param_error("param filtering[value] must be a number for this operator") from exc
-    return {"GREATER_THAN": v > t, "AFTER": v > t, "GREATER_THAN_OR_EQUAL": v >= t, "LESS_THAN": v < t,
-            "BEFORE": v < t, "LESS_THAN_OR_EQUAL": v <= t}.get(op, False)
+    return {
+        "GREATER_THAN": v > t,
+        "AFTER": v > t,
+        "GREATER_THAN_OR_EQUAL": v >= t,
+        "LESS_THAN": v < t,
+        "BEFORE": v < t,
+        "LESS_THAN_OR_EQUAL": v <= t,
+    }.get(op, False)
 
 
 def entity_value(world: World, ad: Ad, field: str) -> tuple[bool, Any]:
@@ -250,6 +377,7 @@ METRIC_FILTERS = {"impressions", "clicks", "spend", "reach", "inline_link_clicks
 
 
 # ---- engine -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Group:
@@ -336,8 +464,14 @@ class InsightsEngine:
                     key = (b, entity.id, cell_keys[ci])
                     g = acc_groups.get(key)
                     if g is None:
-                        acc_groups[key] = Group(b, entity, cell_keys[ci], sums[bi, ci].copy(),
-                                                int(active[bi, ci]), int(maxr[bi, ci]))
+                        acc_groups[key] = Group(
+                            b,
+                            entity,
+                            cell_keys[ci],
+                            sums[bi, ci].copy(),
+                            int(active[bi, ci]),
+                            int(maxr[bi, ci]),
+                        )
                     else:
                         g.vec += sums[bi, ci]
                         g.n += int(active[bi, ci])
@@ -346,7 +480,9 @@ class InsightsEngine:
                 raise reduce_data()
         groups = list(acc_groups.values())
         if metric_filters:
-            groups = [g for g in groups if all(match(self.metric(g, f), op, v) for f, op, v in metric_filters)]
+            groups = [
+                g for g in groups if all(match(self.metric(g, f), op, v) for f, op, v in metric_filters)
+            ]
         groups.sort(key=lambda g: (g.bucket, g.entity.id, g.cell))
         return groups
 
@@ -361,6 +497,7 @@ class InsightsEngine:
 
 # ---- formatting ---------------------------------------------------------------------------------------
 
+
 def num(x: float) -> str:
     text = f"{x:.6f}".rstrip("0").rstrip(".")
     return text if text not in ("", "-0") else "0"
@@ -374,8 +511,11 @@ def money(cents: int) -> str:
 
 def _count(vec: np.ndarray, base: str, window: str) -> int:
     if base in BASE:
-        return int(vec[COL[base]]) if window in ("value", "1d_click", "7d_click", "28d_click", "default",
-                                                 "dda") else 0
+        return (
+            int(vec[COL[base]])
+            if window in ("value", "1d_click", "7d_click", "28d_click", "default", "dda")
+            else 0
+        )
     w = {"28d_view": "7d_view"}.get(window, window)
     if w in ("value", "default", "dda"):
         return int(vec[COL[f"{base}:7d_click"]] + vec[COL[f"{base}:1d_view"]])
@@ -393,8 +533,15 @@ def _value(vec: np.ndarray, base: str, window: str) -> int:
     return 0
 
 
-ACTION_BASES = ["inline_link_clicks", "landing_page_view", "post_engagement", "page_engagement", "post_reaction",
-                "video_view", *CONV]
+ACTION_BASES = [
+    "inline_link_clicks",
+    "landing_page_view",
+    "post_engagement",
+    "page_engagement",
+    "post_reaction",
+    "video_view",
+    *CONV,
+]
 
 
 def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date]) -> dict[str, Any]:
@@ -421,13 +568,21 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
             row[f] = acc.spec.currency
         elif f in ("campaign_id", "campaign_name", "objective", "buying_type"):
             if camp is not None:
-                row[f] = {"campaign_id": camp.id, "campaign_name": camp.name, "objective": camp.objective,
-                          "buying_type": "AUCTION"}[f]
+                row[f] = {
+                    "campaign_id": camp.id,
+                    "campaign_name": camp.name,
+                    "objective": camp.objective,
+                    "buying_type": "AUCTION",
+                }[f]
         elif f in ("adset_id", "adset_name", "optimization_goal"):
             if adset is not None:
                 from .world import OPTIMIZATION
-                row[f] = {"adset_id": adset.id, "adset_name": adset.name,
-                          "optimization_goal": OPTIMIZATION[adset.campaign.objective]}[f]
+
+                row[f] = {
+                    "adset_id": adset.id,
+                    "adset_name": adset.name,
+                    "optimization_goal": OPTIMIZATION[adset.campaign.objective],
+                }[f]
         elif f in ("ad_id", "ad_name"):
             if ad is not None:
                 row[f] = ad.id if f == "ad_id" else ad.name

@@ -55,7 +55,7 @@ def parse_token(seed: int, token: str) -> tuple[str, str, int] | None:
     blob = token[4:]
     try:
         raw = base64.b32decode(blob + "=" * (-len(blob) % 8))
-        payload, sig = raw[: raw.index(b"|")], raw[raw.index(b"|") + 1:]
+        payload, sig = raw[: raw.index(b"|")], raw[raw.index(b"|") + 1 :]
         expected = hmac.new(_token_key(seed), payload, hashlib.sha256).digest()[:18]
         if not hmac.compare_digest(sig, expected):
             return None
@@ -75,7 +75,9 @@ class AccountSpec:
     countries: tuple[str, ...]
 
 
-def account_specs(seed: int, users: int = 3, accounts_per_user: int = 2) -> tuple[list[AccountSpec], list[list[int]]]:
+def account_specs(
+    seed: int, users: int = 3, accounts_per_user: int = 2
+) -> tuple[list[AccountSpec], list[list[int]]]:
     """Accounts and, per user, the indexes of their accounts. User 1 shares user 0's last account."""
     per_user: list[list[int]] = []
     next_index = 0
@@ -91,8 +93,9 @@ def account_specs(seed: int, users: int = 3, accounts_per_user: int = 2) -> tupl
     for i in range(next_index):
         currency, tz, stem, countries = ACCOUNT_LOCALES[i % len(ACCOUNT_LOCALES)]
         suffix = "" if i < len(ACCOUNT_LOCALES) else f" {i // len(ACCOUNT_LOCALES) + 1}"
-        accounts.append(AccountSpec(i, digits(15, "account", seed, i), f"{stem}{suffix}", currency, tz,
-                                    tuple(countries)))
+        accounts.append(
+            AccountSpec(i, digits(15, "account", seed, i), f"{stem}{suffix}", currency, tz, tuple(countries))
+        )
     return accounts, per_user
 
 
@@ -104,11 +107,13 @@ def sandbox_users(seed: int = 42, users: int = 3, accounts_per_user: int = 2) ->
         user_id = digits(15, "user", seed, u)
         first = FIRST[h64("first", seed, u) % len(FIRST)]
         last = LAST[h64("last", seed, u) % len(LAST)]
-        out.append({
-            "id": user_id,
-            "name": f"{first} {last}",
-            "email": f"{first.lower().replace('ê', 'e')}.{last.lower()}.{u + 1}@sandbox.example",
-            "access_token": make_token(seed, user_id, "L", 0),
-            "ad_account_ids": [f"act_{accounts[i].account_id}" for i in per_user[u]],
-        })
+        out.append(
+            {
+                "id": user_id,
+                "name": f"{first} {last}",
+                "email": f"{first.lower().replace('ê', 'e')}.{last.lower()}.{u + 1}@sandbox.example",
+                "access_token": make_token(seed, user_id, "L", 0),
+                "ad_account_ids": [f"act_{accounts[i].account_id}" for i in per_user[u]],
+            }
+        )
     return out

@@ -17,17 +17,40 @@ from .config import SandboxConfig
 from .hashing import between, digits, h64, pick, unit
 from .users import AccountSpec, account_specs, sandbox_app_credentials, sandbox_users
 
-OBJECTIVES = ["OUTCOME_SALES", "OUTCOME_SALES", "OUTCOME_LEADS", "OUTCOME_TRAFFIC", "OUTCOME_SALES",
-              "OUTCOME_AWARENESS", "OUTCOME_ENGAGEMENT", "OUTCOME_APP_PROMOTION"]
+OBJECTIVES = [
+    "OUTCOME_SALES",
+    "OUTCOME_SALES",
+    "OUTCOME_LEADS",
+    "OUTCOME_TRAFFIC",
+    "OUTCOME_SALES",
+    "OUTCOME_AWARENESS",
+    "OUTCOME_ENGAGEMENT",
+    "OUTCOME_APP_PROMOTION",
+]
 OPTIMIZATION = {
-    "OUTCOME_SALES": "OFFSITE_CONVERSIONS", "OUTCOME_LEADS": "LEAD_GENERATION",
-    "OUTCOME_TRAFFIC": "LANDING_PAGE_VIEWS", "OUTCOME_AWARENESS": "REACH",
-    "OUTCOME_ENGAGEMENT": "POST_ENGAGEMENT", "OUTCOME_APP_PROMOTION": "APP_INSTALLS",
+    "OUTCOME_SALES": "OFFSITE_CONVERSIONS",
+    "OUTCOME_LEADS": "LEAD_GENERATION",
+    "OUTCOME_TRAFFIC": "LANDING_PAGE_VIEWS",
+    "OUTCOME_AWARENESS": "REACH",
+    "OUTCOME_ENGAGEMENT": "POST_ENGAGEMENT",
+    "OUTCOME_APP_PROMOTION": "APP_INSTALLS",
 }
 CURRENCY_SCALE = {"USD": 1.0, "BRL": 5.2, "EUR": 0.92, "GBP": 0.8, "MXN": 18.0}
 CREATED_EPOCH = date(2024, 1, 1)
-THEMES = ["Black Friday", "Always On", "Retargeting", "Prospecting", "Summer Sale", "Lookalike 1%",
-          "Brand Awareness", "Lead Magnet", "App Installs", "Catalog", "Video Views", "Launch"]
+THEMES = [
+    "Black Friday",
+    "Always On",
+    "Retargeting",
+    "Prospecting",
+    "Summer Sale",
+    "Lookalike 1%",
+    "Brand Awareness",
+    "Lead Magnet",
+    "App Installs",
+    "Catalog",
+    "Video Views",
+    "Launch",
+]
 
 
 def meta_time(dt: datetime) -> str:
@@ -170,31 +193,48 @@ class World:
                 on_len = period
             theme = pick(THEMES, *ck, "theme")
             camp = Campaign(
-                account=acc, index=ci, id="1202" + digits(14, *ck), objective=objective,
+                account=acc,
+                index=ci,
+                id="1202" + digits(14, *ck),
+                objective=objective,
                 name=f"[{objective.removeprefix('OUTCOME_').title()}] {theme} {ci + 1:02d}",
                 created=CREATED_EPOCH + timedelta(days=int(h64(*ck, "created") % 300)),
-                period=period, on_len=on_len, phase=int(h64(*ck, "phase") % period),
-                cbo_budget=None, archived_when_off=unit(*ck, "archived") < 0.35,
+                period=period,
+                on_len=on_len,
+                phase=int(h64(*ck, "phase") % period),
+                cbo_budget=None,
+                archived_when_off=unit(*ck, "archived") < 0.35,
             )
             if unit(*ck, "cbo") < 0.5:
                 camp.cbo_budget = round(between(80, 600, *ck, "budget") * acc.scale) * 100
             for si in range(cfg.adsets_per_campaign):
                 sk = (*ck, "adset", si)
-                budget = (camp.cbo_budget // cfg.adsets_per_campaign if camp.cbo_budget
-                          else round(between(20, 250, *sk, "budget") * acc.scale) * 100)
+                budget = (
+                    camp.cbo_budget // cfg.adsets_per_campaign
+                    if camp.cbo_budget
+                    else round(between(20, 250, *sk, "budget") * acc.scale) * 100
+                )
                 adset = AdSet(
-                    campaign=camp, index=si, id="1202" + digits(14, *sk),
+                    campaign=camp,
+                    index=si,
+                    id="1202" + digits(14, *sk),
                     name=f"{pick(['BR', 'US', 'EU', 'LAL', 'Broad', 'Interests', 'Retarget'], *sk)} "
-                         f"{pick(['18-34', '25-54', '35-65+', 'All'], *sk, 'age')} #{si + 1}",
-                    daily_budget=budget, late_start=0 if si == 0 else int(h64(*sk, "late") % 6),
+                    f"{pick(['18-34', '25-54', '35-65+', 'All'], *sk, 'age')} #{si + 1}",
+                    daily_budget=budget,
+                    late_start=0 if si == 0 else int(h64(*sk, "late") % 6),
                     audience=int(between(2e5, 4e6, *sk, "aud")),
                 )
                 for ai in range(cfg.ads_per_adset):
                     ak = (*sk, "ad", ai)
-                    ad = Ad(adset=adset, index=ai, id="1202" + digits(14, *ak),
-                            name=f"{pick(['Video', 'Carousel', 'Image', 'Reels', 'UGC'], *ak)} "
-                                 f"{pick(['A', 'B', 'C', 'D'], *ak, 'v')}{ai + 1}",
-                            creative_id="1202" + digits(14, *ak, "creative"), key=h64(*ak))
+                    ad = Ad(
+                        adset=adset,
+                        index=ai,
+                        id="1202" + digits(14, *ak),
+                        name=f"{pick(['Video', 'Carousel', 'Image', 'Reels', 'UGC'], *ak)} "
+                        f"{pick(['A', 'B', 'C', 'D'], *ak, 'v')}{ai + 1}",
+                        creative_id="1202" + digits(14, *ak, "creative"),
+                        key=h64(*ak),
+                    )
                     adset.ads.append(ad)
                     self.nodes[ad.id] = ad
                 camp.adsets.append(adset)
@@ -246,6 +286,7 @@ class World:
 
 
 # -- statuses "as of today" ------------------------------------------------------------------------
+
 
 def _last_transition(on, created: date, today: date) -> date:
     """Most recent day <= today where on(day) differs from on(day-1), bounded by created."""
