@@ -13,6 +13,7 @@ EN: dict[str, str] = {
     "nav.Settings": "Settings",
     "nav.Reports": "Reports",
     "nav.Sync": "Sync",
+    "nav.Alerts": "Alerts",
     "locale.switch": "Language",
     # KPIs and metrics
     "kpi.spend": "Amount spent",
@@ -219,6 +220,7 @@ PT_BR: dict[str, str] = {
     "nav.Settings": "Configurações",
     "nav.Reports": "Relatórios",
     "nav.Sync": "Sincronização",
+    "nav.Alerts": "Alertas",
     "locale.switch": "Idioma",
     "kpi.spend": "Valor gasto",
     "kpi.impressions": "Impressões",

@@ -20,6 +20,8 @@ from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import page_user
 
 FORMATS = {"xlsx": "Excel", "csv": "CSV"}
+# On a phone every field of a form row takes the card's width (their desktop minimums would overflow).
+_FORM_CSS = "@media (max-width: 599px) { .td-form-row > * { width: 100%; min-width: 0; } }"
 STATUS_COLOR = {
     "queued": "grey",
     "running": "primary",
@@ -44,16 +46,20 @@ def _builder(user_id: int, locale: str, on_queued) -> None:
     with db.session_scope() as session:
         accounts = {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
     with _card(t("reports.build.title", locale)):
-        with ui.row().classes("gap-3 items-end flex-wrap"):
+        with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             account = (
                 ui.select(accounts, multiple=True, label=t("reports.accounts", locale))
                 .props("outlined dense use-chips")
-                .classes("min-w-[16rem]")
+                .classes("min-w-[20rem]")
                 .mark("report-accounts")
             )
-            preset = ui.select(
-                _options("preset", PRESETS, locale), value="last_30d", label=t("reports.range", locale)
-            ).props("outlined dense")
+            preset = (
+                ui.select(
+                    _options("preset", PRESETS, locale), value="last_30d", label=t("reports.range", locale)
+                )
+                .props("outlined dense")
+                .classes("min-w-[11rem]")
+            )
             level = (
                 ui.select(
                     _options("level", REPORT_LEVELS, locale),
@@ -61,14 +67,23 @@ def _builder(user_id: int, locale: str, on_queued) -> None:
                     label=t("reports.level", locale),
                 )
                 .props("outlined dense")
+                .classes("min-w-[10rem]")
                 .mark("report-level")
             )
-            dims = ui.select(
-                _options("dimension", DIMENSIONS, locale),
-                multiple=True,
-                label=t("reports.breakdowns", locale),
-            ).props("outlined dense use-chips")
-            fmt = ui.select(FORMATS, value="xlsx", label=t("reports.format", locale)).props("outlined dense")
+            dims = (
+                ui.select(
+                    _options("dimension", DIMENSIONS, locale),
+                    multiple=True,
+                    label=t("reports.breakdowns", locale),
+                )
+                .props("outlined dense use-chips")
+                .classes("min-w-[14rem]")
+            )
+            fmt = (
+                ui.select(FORMATS, value="xlsx", label=t("reports.format", locale))
+                .props("outlined dense")
+                .classes("min-w-[8rem]")
+            )
 
         def build() -> None:
             with db.session_scope() as session:
@@ -162,7 +177,7 @@ def _schedules(user_id: int, locale: str) -> None:
         listing.refresh()
 
     with _card(t("reports.schedules.title", locale)):
-        with ui.row().classes("gap-3 items-end flex-wrap"):
+        with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             name = ui.input(t("reports.schedule.name", locale)).props("outlined dense").mark("schedule-name")
             frequency = ui.select(
                 {
@@ -172,14 +187,24 @@ def _schedules(user_id: int, locale: str) -> None:
                 value="weekly",
                 label=t("reports.schedule.frequency", locale),
             ).props("outlined dense")
-            level = ui.select(
-                _options("level", REPORT_LEVELS, locale), value="campaign", label=t("reports.level", locale)
-            ).props("outlined dense")
-            fmt = ui.select(FORMATS, value="xlsx", label=t("reports.format", locale)).props("outlined dense")
+            level = (
+                ui.select(
+                    _options("level", REPORT_LEVELS, locale),
+                    value="campaign",
+                    label=t("reports.level", locale),
+                )
+                .props("outlined dense")
+                .classes("min-w-[10rem]")
+            )
+            fmt = (
+                ui.select(FORMATS, value="xlsx", label=t("reports.format", locale))
+                .props("outlined dense")
+                .classes("min-w-[8rem]")
+            )
             emails = (
                 ui.input(t("reports.schedule.emails", locale))
                 .props("outlined dense")
-                .classes("min-w-[18rem]")
+                .classes("min-w-[26rem]")
             )
             keep = ui.checkbox(t("reports.schedule.keep", locale), value=True)
 
@@ -219,6 +244,7 @@ def register() -> None:
             ui.navigate.to("/login?next=/reports")
             return
         locale = current_locale()
+        ui.add_css(_FORM_CSS)
         with frame(t("nav.Reports", locale)):
             recent = _Recent(user.id, locale)
             _builder(user.id, locale, recent.queued)
