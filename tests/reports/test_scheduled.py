@@ -19,7 +19,7 @@ from tests.support import bearer_for
 from trafficdash import db
 from trafficdash.jobs.queues import connection
 from trafficdash.jobs.runner import make_worker
-from trafficdash.models import ScheduledReport
+from trafficdash.models import AdAccount, ScheduledReport
 from trafficdash.reports import schedules
 from trafficdash.settings import reset_settings_cache
 
@@ -125,6 +125,7 @@ def test_schedules_are_private_and_validated(user, world: World) -> None:
 
 def test_next_run_weekly_and_monthly() -> None:
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
     wed = datetime(2024, 1, 10, 12, tzinfo=UTC)
     assert schedules.next_run("weekly", 0, 1, 6, wed) == datetime(2024, 1, 15, 6, tzinfo=UTC)
@@ -133,3 +134,28 @@ def test_next_run_weekly_and_monthly() -> None:
     assert schedules.next_run("monthly", 0, 28, 6, datetime(2024, 12, 28, 7, tzinfo=UTC)) == datetime(
         2025, 1, 28, 6, tzinfo=UTC
     )
+    # Wall-clock hours of the account's zone: 6:00 in Sao Paulo is 9:00 UTC; in Lisbon 6:00 is
+    # 6:00 UTC in winter and 5:00 UTC in summer (the daylight-saving change moves the UTC time).
+    sao_paulo, lisbon = ZoneInfo("America/Sao_Paulo"), ZoneInfo("Europe/Lisbon")
+    assert schedules.next_run("weekly", 0, 1, 6, wed, sao_paulo) == datetime(2024, 1, 15, 9, tzinfo=UTC)
+    assert schedules.next_run("weekly", 0, 1, 6, wed, lisbon) == datetime(2024, 1, 15, 6, tzinfo=UTC)
+    march = datetime(2024, 3, 26, 12, tzinfo=UTC)  # Lisbon moved to summer time on March 31
+    assert schedules.next_run("weekly", 0, 1, 6, march, lisbon) == datetime(2024, 4, 1, 5, tzinfo=UTC)
+    assert schedules.next_run("monthly", 0, 1, 6, march, lisbon) == datetime(2024, 4, 1, 5, tzinfo=UTC)
+    # Late Sunday evening in Sao Paulo is already Monday in UTC: the next "Monday 6:00" is hours away.
+    sunday_night = datetime(2024, 1, 15, 1, tzinfo=UTC)  # Sunday 22:00 in Sao Paulo
+    assert schedules.next_run("weekly", 0, 1, 6, sunday_night, sao_paulo) == datetime(
+        2024, 1, 15, 9, tzinfo=UTC
+    )
+
+
+def test_a_schedule_runs_in_its_accounts_time_zone(user, world: World) -> None:
+    with db.session_scope() as session:
+        session.get(AdAccount, 101).timezone_name = "America/Sao_Paulo"
+    ana = TestClient(app)
+    ana.headers.update(bearer_for(world.ana.id))
+    created = ana.post("/api/reports/schedules", json={**SCHEDULE, "hour": 6})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["timezone"] == "America/Sao_Paulo"
+    assert body["next_run_at"][11:19] == "09:00:00"  # 6:00 in Sao Paulo, stored in UTC

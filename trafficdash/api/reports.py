@@ -12,7 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Response, status
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from trafficdash.analytics.schemas import ENTITY_SORTS, Dimension, SortOrder
 from trafficdash.api.analytics_params import FiltersDep, service_errors
@@ -78,12 +79,13 @@ class ScheduleOut(BaseModel):
     keep_on_page: bool
     enabled: bool
     next_run_at: Any
+    timezone: str = Field(description="The schedule's weekday, day and hour are wall-clock time here")
     last_run_at: Any
     last_report_id: int | None
     last_error: str | None
 
     @classmethod
-    def of(cls, s: ScheduledReport) -> ScheduleOut:
+    def of(cls, s: ScheduledReport, session: Session) -> ScheduleOut:
         return cls(
             id=s.id,
             name=s.name,
@@ -96,6 +98,7 @@ class ScheduleOut(BaseModel):
             keep_on_page=s.keep_on_page,
             enabled=s.enabled,
             next_run_at=s.next_run_at,
+            timezone=schedules.row_zone(session, s).key,
             last_run_at=s.last_run_at,
             last_report_id=s.last_report_id,
             last_error=s.last_error,
@@ -202,7 +205,7 @@ def _not_found(exc: Exception) -> HTTPException:
 
 @router.get("/schedules", response_model=list[ScheduleOut], summary="Your scheduled reports")
 def list_schedules(user: CurrentUser, session: SessionDep) -> list[ScheduleOut]:
-    return [ScheduleOut.of(s) for s in schedules.list_schedules(session, user.id)]
+    return [ScheduleOut.of(s, session) for s in schedules.list_schedules(session, user.id)]
 
 
 @router.post("/schedules", response_model=ScheduleOut, status_code=201, responses=NOT_FOUND)
@@ -210,13 +213,13 @@ def create_schedule(user: CurrentUser, session: SessionDep, body: schedules.Sche
     with service_errors():
         row = schedules.create_schedule(session, user.id, body)
     schedules.register_tick()
-    return ScheduleOut.of(row)
+    return ScheduleOut.of(row, session)
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut, responses=NOT_FOUND)
 def get_schedule(user: CurrentUser, session: SessionDep, schedule_id: PathId) -> ScheduleOut:
     try:
-        return ScheduleOut.of(schedules.get_schedule(session, user.id, schedule_id))
+        return ScheduleOut.of(schedules.get_schedule(session, user.id, schedule_id), session)
     except schedules.ScheduleNotFound as exc:
         raise _not_found(exc) from None
 
@@ -231,7 +234,7 @@ def update_schedule(
         except schedules.ScheduleNotFound as exc:
             raise _not_found(exc) from None
     schedules.register_tick()
-    return ScheduleOut.of(row)
+    return ScheduleOut.of(row, session)
 
 
 @router.delete("/schedules/{schedule_id}", status_code=204, responses=NOT_FOUND)

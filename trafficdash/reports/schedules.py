@@ -12,6 +12,7 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redis import Redis
@@ -22,7 +23,7 @@ from trafficdash import db
 from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
-from trafficdash.models import ReportFrequency, ScheduledReport
+from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
 
 TICK_JOB_ID = "trafficdash-reports-due"
@@ -70,21 +71,44 @@ class ScheduleIn(BaseModel):
         return spec
 
 
-def next_run(frequency: str, weekday: int, day_of_month: int, hour: int, after: datetime) -> datetime:
-    """The first moment strictly after ``after`` matching the schedule (UTC)."""
-    after = after.astimezone(UTC)
+def next_run(
+    frequency: str, weekday: int, day_of_month: int, hour: int, after: datetime, zone: ZoneInfo | None = None
+) -> datetime:
+    """The first moment strictly after ``after`` matching the schedule, as a UTC datetime.
+
+    The weekday, day and hour are wall-clock time in ``zone`` (the report's account), so "Monday
+    6:00" stays 6:00 for the marketer across daylight-saving changes.
+    """
+    zone = zone or ZoneInfo("UTC")
+    local = after.astimezone(zone)
     if frequency == ReportFrequency.WEEKLY:
-        candidate = after.replace(hour=hour, minute=0, second=0, microsecond=0)
-        candidate += timedelta(days=(weekday - candidate.weekday()) % 7)
-        return candidate if candidate > after else candidate + timedelta(days=7)
-    year, month = after.year, after.month
+        candidate = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+        candidate += timedelta(days=(weekday - candidate.weekday()) % 7)  # wall-clock arithmetic
+        if candidate <= after:
+            candidate += timedelta(days=7)
+        return candidate.astimezone(UTC)
+    year, month = local.year, local.month
     for _ in range(2):
         day = min(day_of_month, calendar.monthrange(year, month)[1])
-        candidate = datetime(year, month, day, hour, tzinfo=UTC)
+        candidate = datetime(year, month, day, hour, tzinfo=zone)
         if candidate > after:
-            return candidate
+            return candidate.astimezone(UTC)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     raise AssertionError("unreachable")
+
+
+def schedule_zone(session: Session, user_id: int, spec_account_ids: list[int]) -> ZoneInfo:
+    """The time zone a schedule runs in: its first account's, else the user's first account's."""
+    ids = spec_account_ids or visible_account_ids(session, user_id)[:1]
+    name = session.scalar(select(AdAccount.timezone_name).where(AdAccount.id == ids[0])) if ids else None
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def row_zone(session: Session, row: ScheduledReport) -> ZoneInfo:
+    return schedule_zone(session, row.user_id, list((row.spec.get("filters") or {}).get("account_ids") or []))
 
 
 def _check_access(session: Session, user_id: int, spec: ReportSpec) -> None:
@@ -94,7 +118,7 @@ def _check_access(session: Session, user_id: int, spec: ReportSpec) -> None:
             raise AccountNotFound(account_id)
 
 
-def _apply(row: ScheduledReport, data: ScheduleIn, now: datetime) -> None:
+def _apply(session: Session, row: ScheduledReport, data: ScheduleIn, now: datetime) -> None:
     row.name = data.name
     row.spec = data.spec.model_dump(mode="json")
     row.frequency = data.frequency
@@ -102,7 +126,8 @@ def _apply(row: ScheduledReport, data: ScheduleIn, now: datetime) -> None:
     row.email_to = ", ".join(data.email_to) or None
     row.keep_on_page = data.keep_on_page or not data.email_to  # never a report delivered nowhere
     row.enabled = data.enabled
-    row.next_run_at = next_run(data.frequency, data.weekday, data.day_of_month, data.hour, now)
+    zone = schedule_zone(session, row.user_id, data.spec.filters.account_ids)
+    row.next_run_at = next_run(data.frequency, data.weekday, data.day_of_month, data.hour, now, zone)
 
 
 def create_schedule(
@@ -110,7 +135,7 @@ def create_schedule(
 ) -> ScheduledReport:
     _check_access(session, user_id, data.spec)
     row = ScheduledReport(user_id=user_id)
-    _apply(row, data, now or db.utcnow())
+    _apply(session, row, data, now or db.utcnow())
     session.add(row)
     session.flush()
     return row
@@ -128,7 +153,7 @@ def update_schedule(
 ) -> ScheduledReport:
     row = get_schedule(session, user_id, schedule_id)
     _check_access(session, user_id, data.spec)
-    _apply(row, data, now or db.utcnow())
+    _apply(session, row, data, now or db.utcnow())
     return row
 
 
@@ -168,7 +193,9 @@ def run_due(now: datetime | None = None) -> list[int]:
             except InvalidFilters as exc:
                 row.last_error = str(exc)
             row.last_run_at = now
-            row.next_run_at = next_run(row.frequency, row.weekday, row.day_of_month, row.hour, now)
+            row.next_run_at = next_run(
+                row.frequency, row.weekday, row.day_of_month, row.hour, now, row_zone(session, row)
+            )
     for schedule_id, report_id in created:
         enqueue_limited(
             QueueName.REPORTS,

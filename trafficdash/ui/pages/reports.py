@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from nicegui import ui
 
 from trafficdash import db
@@ -36,6 +38,10 @@ def _card(title: str) -> ui.column:
     with col:
         ui.label(title).classes("text-lg font-semibold")
     return col
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
 def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dict[str, str]:
@@ -153,16 +159,18 @@ def _schedules(user_id: int, locale: str) -> None:
     def listing() -> None:
         with db.session_scope() as session:
             rows = schedules.list_schedules(session, user_id)
+            zones = {r.id: schedules.row_zone(session, r) for r in rows}
         if not rows:
             ui.label(t("reports.schedules.empty", locale)).classes("td-muted text-sm")
         for s in rows:
             with ui.row().classes("w-full items-center gap-3").mark("schedule-row"):
                 ui.label(s.name).classes("text-sm font-medium")
-                when = format_datetime(s.next_run_at, locale)
+                when = format_datetime(_aware(s.next_run_at).astimezone(zones[s.id]), locale)
                 frequency = t(f"frequency.{s.frequency}", locale, default=s.frequency)
-                ui.label(t("reports.schedule.next", locale, frequency=frequency, when=when)).classes(
-                    "td-muted text-xs"
+                text = t(
+                    "reports.schedule.next", locale, frequency=frequency, when=when, zone=zones[s.id].key
                 )
+                ui.label(text).classes("td-muted text-xs")
                 ui.label(s.email_to or t("reports.schedule.kept", locale)).classes("td-muted text-xs")
                 if s.last_error:
                     ui.label(s.last_error).classes("text-negative text-xs")
