@@ -9,7 +9,7 @@ from tests.analytics.conftest import World
 from tests.support import sign_in
 from trafficdash import db
 from trafficdash.analytics.schemas import Filters
-from trafficdash.reports import service
+from trafficdash.reports import schedules, service
 from trafficdash.reports.spec import ReportSpec
 
 
@@ -51,7 +51,13 @@ async def test_reports_page_speaks_portuguese(user: User, world: World) -> None:
         "ad": "Anúncio",
     }
     user.find(marker="schedule-name").type("Cliente semanal")
+    user.find(marker="schedule-accounts").elements.pop().set_value([102])
+    user.find(marker="schedule-hour").elements.pop().set_value(8)
     user.find(marker="add-schedule").click()
     await user.should_see("Agendado")
     await user.should_see("Cliente semanal")
     await user.should_see("Semanal, próximo em")
+    with db.session_scope() as session:
+        (row,) = schedules.list_schedules(session, world.ana.id)
+        assert (row.hour, row.weekday, row.spec["filters"]["account_ids"]) == (8, 0, [102])
+        assert row.spec["locale"] == "pt_BR" and row.spec["preset"] == "last_7d"

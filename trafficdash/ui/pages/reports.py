@@ -40,6 +40,11 @@ def _card(title: str) -> ui.column:
     return col
 
 
+def _account_options(user_id: int) -> dict[int, str]:
+    with db.session_scope() as session:
+        return {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
@@ -49,8 +54,7 @@ def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dic
 
 
 def _builder(user_id: int, locale: str, on_queued) -> None:
-    with db.session_scope() as session:
-        accounts = {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
+    accounts = _account_options(user_id)
     with _card(t("reports.build.title", locale)):
         with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             account = (
@@ -195,6 +199,37 @@ def _schedules(user_id: int, locale: str) -> None:
                 value="weekly",
                 label=t("reports.schedule.frequency", locale),
             ).props("outlined dense")
+            weekday = (
+                ui.select(
+                    {d: t(f"weekday.{d}", locale) for d in range(7)},
+                    value=0,
+                    label=t("reports.schedule.weekday", locale),
+                )
+                .props("outlined dense")
+                .classes("min-w-[9rem]")
+                .bind_visibility_from(frequency, "value", value="weekly")
+            )
+            day_of_month = (
+                ui.select(list(range(1, 29)), value=1, label=t("reports.schedule.day_of_month", locale))
+                .props("outlined dense")
+                .classes("min-w-[6rem]")
+                .bind_visibility_from(frequency, "value", value="monthly")
+            )
+            hour = (
+                ui.select(
+                    {h: f"{h:02d}:00" for h in range(24)}, value=6, label=t("reports.schedule.hour", locale)
+                )
+                .props("outlined dense")
+                .classes("min-w-[7rem]")
+                .tooltip(t("reports.schedule.hour_help", locale))
+                .mark("schedule-hour")
+            )
+            accounts = (
+                ui.select(_account_options(user_id), multiple=True, label=t("reports.accounts", locale))
+                .props("outlined dense use-chips")
+                .classes("min-w-[20rem]")
+                .mark("schedule-accounts")
+            )
             level = (
                 ui.select(
                     _options("level", REPORT_LEVELS, locale),
@@ -218,15 +253,17 @@ def _schedules(user_id: int, locale: str) -> None:
 
         def add() -> None:
             preset = schedules.DEFAULT_PRESET[frequency.value]
+            account_ids = list(accounts.value or [])
             with db.session_scope() as session:
-                since, until = resolve_preset(preset, analytics.account_today(session, user_id))
+                since, until = resolve_preset(preset, analytics.account_today(session, user_id, account_ids))
             try:
                 spec = ReportSpec(
-                    filters=Filters(since=since, until=until), format=fmt.value, level=level.value,
-                    preset=preset, locale=locale,
+                    filters=Filters(account_ids=account_ids, since=since, until=until), format=fmt.value,
+                    level=level.value, preset=preset, locale=locale,
                 )  # fmt: skip
                 data = schedules.ScheduleIn(
                     name=name.value or t("reports.schedule.default_name", locale), spec=spec, frequency=frequency.value,
+                    weekday=weekday.value, day_of_month=day_of_month.value, hour=hour.value,
                     email_to=[e for e in (emails.value or "").split(",") if e.strip()], keep_on_page=keep.value,
                 )  # fmt: skip
                 with db.session_scope() as session:
