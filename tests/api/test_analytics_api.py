@@ -39,8 +39,13 @@ def client(app: FastAPI, world: World) -> TestClient:
 
 def test_endpoints_need_a_user(app: FastAPI, world: World) -> None:
     anonymous = TestClient(app)
+    revoked = TestClient(app, headers={"Authorization": "Bearer tdp_not-a-real-token"})
     for path in [*ENDPOINTS, "/api/ad-accounts"]:
         assert anonymous.get(path).status_code == 401, path
+        # Credentials are checked before the query: no validation details for strangers.
+        for caller in (anonymous, revoked):
+            bad = caller.get(path, params={"since": "not-a-date", "dimension": "nope"})
+            assert bad.status_code == 401 and "since" not in bad.text, (path, bad.text)
 
 
 def test_ad_accounts_lists_only_mine(client: TestClient) -> None:

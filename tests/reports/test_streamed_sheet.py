@@ -17,6 +17,7 @@ ROWS = [
     ('=HYPERLINK("http://x","y")', "1", Decimal("0"), 0, Decimal("-3.25"), None),
     ("  spaced & <tagged> \x07", None, float("nan"), None, None, date(2024, 2, 29)),
     ("-minus first", "2", Decimal("-1.5"), -7, Decimal("100"), date(2023, 12, 31)),
+    ("", "\x07", Decimal("1"), 1, Decimal("1"), None),  # empty (after cleaning) text is a blank cell
 ]
 
 
@@ -70,7 +71,7 @@ def test_rendered_rows_equal_openpyxls_own_cells(written) -> None:
 
 def test_values_types_and_formats(written) -> None:
     rows, _ = written
-    header, first, formula, spaced, minus, after = rows
+    header, first, formula, spaced, minus, empty, after = rows
     assert [c[0] for c in header] == ["Name", "Id", "Spend", "Clicks", "CTR", "Day"]
     assert first[1][:2] == ("123456789012345678", "s")  # ids stay exact text
     assert first[2] == (12.345, "n", '"$"#,##0.00', False)
@@ -82,4 +83,5 @@ def test_values_types_and_formats(written) -> None:
     # XML escaping, edge whitespace kept, control characters dropped, NaN and None left empty.
     assert spaced[0][0] == "  spaced & <tagged> "
     assert spaced[1][0] is None and spaced[2][0] is None
+    assert empty[0][0] is None and empty[1][0] is None
     assert after[0][0] == "after the data"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -13,7 +13,7 @@ from trafficdash import db
 from trafficdash.analytics import service
 from trafficdash.analytics.schemas import Breakdown, DailySeries, Dimension, Filters, SummaryResponse
 from trafficdash.api.analytics_params import FilterQuery, FilterQueryDep, resolve_filters, service_errors
-from trafficdash.api.deps import authenticate_request
+from trafficdash.api.deps import UserIdDep
 
 router = APIRouter(prefix="/insights", tags=["insights"])
 
@@ -37,17 +37,16 @@ def _json(body: bytes) -> Response:
 
 
 async def _answer(
-    request: Request, query: FilterQuery, compute: Callable[[Session, int, Filters], bytes]
+    user_id: int, query: FilterQuery, compute: Callable[[Session, int, Filters], bytes]
 ) -> bytes:
-    """Authentication, filters and the service in one worker-thread hop (a cache hit is a few
-    milliseconds; one hop per dependency would be a good share of them)."""
+    """Filters and the service in one worker-thread hop (a cache hit is a few milliseconds; one
+    hop per dependency would be a good share of them)."""
 
     def work() -> bytes:
         with db.session_scope() as session:
-            user = authenticate_request(request, session)
-            filters = resolve_filters(session, user.id, query)
+            filters = resolve_filters(session, user_id, query)
             with service_errors():
-                return compute(session, user.id, filters)
+                return compute(session, user_id, filters)
 
     return await run_in_threadpool(work)
 
@@ -58,8 +57,8 @@ async def _answer(
     summary="KPIs of a range with their change vs the comparison period",
     responses=NOT_FOUND,
 )
-async def insights_summary(request: Request, query: FilterQueryDep) -> Response:
-    return _json(await _answer(request, query, service.summary_json))
+async def insights_summary(user_id: UserIdDep, query: FilterQueryDep) -> Response:
+    return _json(await _answer(user_id, query, service.summary_json))
 
 
 @router.get(
@@ -68,8 +67,8 @@ async def insights_summary(request: Request, query: FilterQueryDep) -> Response:
     summary="One point per day, with the comparison period",
     responses=NOT_FOUND,
 )
-async def insights_daily(request: Request, query: FilterQueryDep) -> Response:
-    return _json(b'{"groups":' + await _answer(request, query, service.daily_json) + b"}")
+async def insights_daily(user_id: UserIdDep, query: FilterQueryDep) -> Response:
+    return _json(b'{"groups":' + await _answer(user_id, query, service.daily_json) + b"}")
 
 
 @router.get(
@@ -78,9 +77,9 @@ async def insights_daily(request: Request, query: FilterQueryDep) -> Response:
     summary="Split by placement, device, age x gender or country",
     responses=NOT_FOUND,
 )
-async def insights_breakdown(request: Request, query: FilterQueryDep, dimension: Dimension) -> Response:
+async def insights_breakdown(user_id: UserIdDep, query: FilterQueryDep, dimension: Dimension) -> Response:
     body = await _answer(
-        request,
+        user_id,
         query,
         lambda session, user_id, filters: service.breakdown_json(session, user_id, filters, dimension),
     )

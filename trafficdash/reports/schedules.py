@@ -80,6 +80,8 @@ def next_run(
     6:00" stays 6:00 for the marketer across daylight-saving changes.
     """
     zone = zone or ZoneInfo("UTC")
+    if after.tzinfo is None:  # SQLite hands back naive UTC
+        after = after.replace(tzinfo=UTC)
     local = after.astimezone(zone)
     if frequency == ReportFrequency.WEEKLY:
         candidate = local.replace(hour=hour, minute=0, second=0, microsecond=0)

@@ -99,6 +99,8 @@ class StreamedSheet(WriteOnlyWorksheet):
                 continue
             if col.text:
                 text = _text(value)
+                if not text:
+                    continue  # a blank cell, as openpyxl writes an empty string
                 sid = col.quoted_attr if looks_like_formula(text) else col.style_attr
                 space = ' xml:space="preserve"' if text != text.strip() and text.strip() else ""
                 parts.append(
@@ -122,6 +124,9 @@ class StreamedSheet(WriteOnlyWorksheet):
             cell = WriteOnlyCell(self)
             if col.text:
                 text = _text(value)
+                if not text:
+                    yield None
+                    continue
                 cell._value, cell.data_type = text, "s"
                 style = col.quoted_style if looks_like_formula(text) else col.style
             else:

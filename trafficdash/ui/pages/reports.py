@@ -114,14 +114,20 @@ def _builder(user_id: int, locale: str, on_queued) -> None:
 
 
 class _Recent:
-    """The recent reports; redrawn by a timer only while one is queued or building."""
+    """The recent reports: redrawn every tick while one is queued or building, and now and then
+    when idle (a scheduled report, or an export from another tab, may have arrived)."""
+
+    IDLE_TICKS = 15  # x 2 s
 
     def __init__(self, user_id: int, locale: str) -> None:
         self.user_id, self.locale = user_id, locale
         self.busy = True  # until the first draw says otherwise
+        self.idle_ticks = 0
 
     def tick(self) -> None:
-        if self.busy:
+        self.idle_ticks += 1
+        if self.busy or self.idle_ticks >= self.IDLE_TICKS:
+            self.idle_ticks = 0
             self.draw.refresh()
 
     def queued(self) -> None:
