@@ -17,6 +17,7 @@ psycopg connection), and their ratio.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -323,9 +324,12 @@ def run(url: str, iterations: int) -> None:
             conn.execute(sa.text("ANALYZE"))
         load_s = time.perf_counter() - start
         rollup_s = refresh(first, new_last)
-        # VACUUM too: otherwise autovacuum wakes up on the fresh rows in the middle of the timings.
+        # VACUUM and a CHECKPOINT too: otherwise autovacuum, or the checkpointer flushing the load's
+        # WAL, wakes up in the middle of the timings.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("VACUUM ANALYZE"))
+            with contextlib.suppress(sa.exc.DBAPIError):  # CHECKPOINT needs a superuser
+                conn.execute(sa.text("CHECKPOINT"))
         loaded_first = first
         with engine.connect() as conn:
             daily_rows = conn.scalar(sa.text("SELECT count(*) FROM insights_daily"))
