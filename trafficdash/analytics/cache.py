@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -71,44 +72,57 @@ def _adapter(answer_type: Any) -> TypeAdapter[Any]:
     return TypeAdapter(answer_type)
 
 
-def cached_json(
-    kind: str,
-    visible_account_ids: Iterable[int],
-    params: Any,
-    answer_type: Any,
-    compute: Callable[[], Any],
-) -> bytes:
-    """The answer as JSON: the cached bytes if they were stored at the accounts' current
-    versions, else ``compute()`` serialised (and stored).
+@dataclass(frozen=True)
+class Question:
+    """One analytics question for a user's visible accounts, answered through the cache.
 
     One round trip reads the versions of every visible account and the entry; the entry is
     stamped with the versions it was computed at, and a stamp that differs from today's (a
-    sync bumped an account) means a miss. A hit goes out as stored, with no model in between:
-    the API answers it without parsing it. A Redis outage degrades to computing every time
+    sync bumped an account) means a miss. A Redis outage degrades to computing every time
     (logged), never to an error page.
     """
-    adapter = _adapter(answer_type)
-    ids = sorted(set(visible_account_ids))
-    key = cache_key(kind, ids, params)
-    try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.mget([VERSION_KEY.format(a) for a in ids] or [VERSION_KEY.format("none")])
-        pipe.get(key)
-        raw_versions, hit = pipe.execute()
-    except redis.RedisError as exc:
-        log.warning("analytics cache unavailable, computing directly: %s", exc)
-        return adapter.dump_json(compute())
-    stamp = _stamp(ids, raw_versions if ids else [])
-    if hit is not None:
-        stored_stamp, _, body = hit.partition(b"\n")
-        if stored_stamp == stamp:
-            return body
-    body = adapter.dump_json(compute())
-    try:
-        get_redis().set(key, stamp + b"\n" + body, ex=TTL_SECONDS)
-    except redis.RedisError as exc:
-        log.warning("analytics cache write failed: %s", exc)
-    return body
+
+    kind: str
+    visible_account_ids: Iterable[int]
+    params: Any
+    answer_type: Any
+    compute: Callable[[], Any]
+
+    def json(self) -> bytes:
+        """As the API sends it: a hit goes out as stored, with no model in between."""
+        return self._ask()[0]
+
+    def answer(self) -> Any:
+        """As the pages use it: parsed from a hit, or the freshly computed models on a miss."""
+        body, answer = self._ask()
+        return answer if answer is not None else _adapter(self.answer_type).validate_json(body)
+
+    def _ask(self) -> tuple[bytes, Any | None]:
+        """(JSON body, the computed answer on a miss; None on a hit)."""
+        adapter = _adapter(self.answer_type)
+        ids = sorted(set(self.visible_account_ids))
+        key = cache_key(self.kind, ids, self.params)
+        try:
+            pipe = get_redis().pipeline(transaction=False)
+            pipe.mget([VERSION_KEY.format(a) for a in ids] or [VERSION_KEY.format("none")])
+            pipe.get(key)
+            raw_versions, hit = pipe.execute()
+        except redis.RedisError as exc:
+            log.warning("analytics cache unavailable, computing directly: %s", exc)
+            answer = self.compute()
+            return adapter.dump_json(answer), answer
+        stamp = _stamp(ids, raw_versions if ids else [])
+        if hit is not None:
+            stored_stamp, _, body = hit.partition(b"\n")
+            if stored_stamp == stamp:
+                return body, None
+        answer = self.compute()
+        body = adapter.dump_json(answer)
+        try:
+            get_redis().set(key, stamp + b"\n" + body, ex=TTL_SECONDS)
+        except redis.RedisError as exc:
+            log.warning("analytics cache write failed: %s", exc)
+        return body, answer
 
 
 def cached(
@@ -118,10 +132,5 @@ def cached(
     answer_type: Any,
     compute: Callable[[], T],
 ) -> T:
-    """:func:`cached_json`, parsed back into the answer's models (for the pages)."""
-    return parse(answer_type, cached_json(kind, visible_account_ids, params, answer_type, compute))
-
-
-def parse(answer_type: Any, body: bytes) -> Any:
-    """A JSON answer back into its models."""
-    return _adapter(answer_type).validate_json(body)
+    """The answer for the accounts' current data versions, from the cache or ``compute()``."""
+    return Question(kind, visible_account_ids, params, answer_type, compute).answer()

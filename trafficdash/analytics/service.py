@@ -208,17 +208,17 @@ def _summary(
     return SummaryResponse(groups=out)
 
 
-def summary_json(session: Session, user_id: int, filters: Filters) -> bytes:
-    """:func:`summary` as the API sends it (JSON), straight from the cache on a hit."""
+def summary_question(session: Session, user_id: int, filters: Filters) -> cache.Question:
+    """KPIs of the range (and the comparison range) per currency; ``.json()`` for the API."""
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached_json(
+    return cache.Question(
         "summary", visible, filters, SummaryResponse, lambda: _summary(session, visible, filters, currencies)
     )
 
 
 def summary(session: Session, user_id: int, filters: Filters) -> SummaryResponse:
     """KPIs of the range (and the comparison range) per currency."""
-    return SummaryResponse.model_validate_json(summary_json(session, user_id, filters))
+    return summary_question(session, user_id, filters).answer()
 
 
 # ---- daily ------------------------------------------------------------------------------------
@@ -232,17 +232,17 @@ def _daily(
     return daily_series(session, sel, groups, filters)
 
 
-def daily_json(session: Session, user_id: int, filters: Filters) -> bytes:
-    """:func:`daily` as JSON (a list of series), straight from the cache on a hit."""
+def daily_question(session: Session, user_id: int, filters: Filters) -> cache.Question:
+    """One point per day of the range (and of the comparison range), per currency."""
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached_json(
+    return cache.Question(
         "daily", visible, filters, list[DailySeries], lambda: _daily(session, visible, filters, currencies)
     )
 
 
 def daily(session: Session, user_id: int, filters: Filters) -> list[DailySeries]:
     """One point per day of the range (and of the comparison range), per currency."""
-    return cache.parse(list[DailySeries], daily_json(session, user_id, filters))
+    return daily_question(session, user_id, filters).answer()
 
 
 # ---- breakdowns -------------------------------------------------------------------------------
@@ -290,14 +290,14 @@ def _breakdown(
     return out
 
 
-def breakdown_json(session: Session, user_id: int, filters: Filters, dimension: str) -> bytes:
-    """Placement, device, age x gender or country split of the range, per currency, as JSON."""
+def breakdown_question(session: Session, user_id: int, filters: Filters, dimension: str) -> cache.Question:
+    """Placement, device, age x gender or country split of the range, per currency."""
     if dimension not in DIMENSIONS:
         raise InvalidFilters(
             f"Unknown breakdown dimension {dimension!r}; use one of: {', '.join(DIMENSIONS)}."
         )
     visible, currencies = _scope_for(session, user_id, filters)
-    return cache.cached_json(
+    return cache.Question(
         f"breakdown:{dimension}",
         visible,
         filters,
@@ -308,7 +308,7 @@ def breakdown_json(session: Session, user_id: int, filters: Filters, dimension: 
 
 def breakdown(session: Session, user_id: int, filters: Filters, dimension: str) -> list[Breakdown]:
     """Placement, device, age x gender or country split of the range, per currency."""
-    return cache.parse(list[Breakdown], breakdown_json(session, user_id, filters, dimension))
+    return breakdown_question(session, user_id, filters, dimension).answer()
 
 
 # ---- campaigns / ad sets / ads ----------------------------------------------------------------

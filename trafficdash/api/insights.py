@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from trafficdash import db
 from trafficdash.analytics import service
+from trafficdash.analytics.cache import Question
 from trafficdash.analytics.schemas import Breakdown, DailySeries, Dimension, Filters, SummaryResponse
 from trafficdash.api.analytics_params import FilterQuery, FilterQueryDep, resolve_filters, service_errors
 from trafficdash.api.deps import UserIdDep
@@ -37,7 +38,7 @@ def _json(body: bytes) -> Response:
 
 
 async def _answer(
-    user_id: int, query: FilterQuery, compute: Callable[[Session, int, Filters], bytes]
+    user_id: int, query: FilterQuery, question: Callable[[Session, int, Filters], Question]
 ) -> bytes:
     """Filters and the service in one worker-thread hop (a cache hit is a few milliseconds; one
     hop per dependency would be a good share of them)."""
@@ -46,7 +47,7 @@ async def _answer(
         with db.session_scope() as session:
             filters = resolve_filters(session, user_id, query)
             with service_errors():
-                return compute(session, user_id, filters)
+                return question(session, user_id, filters).json()
 
     return await run_in_threadpool(work)
 
@@ -58,7 +59,7 @@ async def _answer(
     responses=NOT_FOUND,
 )
 async def insights_summary(user_id: UserIdDep, query: FilterQueryDep) -> Response:
-    return _json(await _answer(user_id, query, service.summary_json))
+    return _json(await _answer(user_id, query, service.summary_question))
 
 
 @router.get(
@@ -68,7 +69,7 @@ async def insights_summary(user_id: UserIdDep, query: FilterQueryDep) -> Respons
     responses=NOT_FOUND,
 )
 async def insights_daily(user_id: UserIdDep, query: FilterQueryDep) -> Response:
-    return _json(b'{"groups":' + await _answer(user_id, query, service.daily_json) + b"}")
+    return _json(b'{"groups":' + await _answer(user_id, query, service.daily_question) + b"}")
 
 
 @router.get(
@@ -81,6 +82,6 @@ async def insights_breakdown(user_id: UserIdDep, query: FilterQueryDep, dimensio
     body = await _answer(
         user_id,
         query,
-        lambda session, user_id, filters: service.breakdown_json(session, user_id, filters, dimension),
+        lambda session, user_id, filters: service.breakdown_question(session, user_id, filters, dimension),
     )
     return _json(b'{"groups":' + body + b"}")

@@ -53,47 +53,39 @@ def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dic
     return {k: t(f"{prefix}.{k}", locale, default=k) for k in keys}
 
 
-def _builder(user_id: int, locale: str, on_queued) -> None:
-    accounts = _account_options(user_id)
+def _select(
+    options: dict | list, label: str, width: str, *, value: object = None, multiple: bool = False
+) -> ui.select:
+    """A form field; on a phone it takes the card's width instead (_FORM_CSS)."""
+    return (
+        ui.select(options, value=value, multiple=multiple, label=label)
+        .props("outlined dense" + (" use-chips" if multiple else ""))
+        .classes(f"min-w-[{width}]")
+    )
+
+
+def _builder(accounts: dict[int, str], user_id: int, locale: str, on_queued) -> None:
     with _card(t("reports.build.title", locale)):
         with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
-            account = (
-                ui.select(accounts, multiple=True, label=t("reports.accounts", locale))
-                .props("outlined dense use-chips")
-                .classes("min-w-[20rem]")
-                .mark("report-accounts")
+            account = _select(accounts, t("reports.accounts", locale), "20rem", multiple=True).mark(
+                "report-accounts"
             )
-            preset = (
-                ui.select(
-                    _options("preset", PRESETS, locale), value="last_30d", label=t("reports.range", locale)
-                )
-                .props("outlined dense")
-                .classes("min-w-[11rem]")
+            preset = _select(
+                _options("preset", PRESETS, locale), t("reports.range", locale), "11rem", value="last_30d"
             )
-            level = (
-                ui.select(
-                    _options("level", REPORT_LEVELS, locale),
-                    value="campaign",
-                    label=t("reports.level", locale),
-                )
-                .props("outlined dense")
-                .classes("min-w-[10rem]")
-                .mark("report-level")
+            level = _select(
+                _options("level", REPORT_LEVELS, locale),
+                t("reports.level", locale),
+                "10rem",
+                value="campaign",
+            ).mark("report-level")
+            dims = _select(
+                _options("dimension", DIMENSIONS, locale),
+                t("reports.breakdowns", locale),
+                "14rem",
+                multiple=True,
             )
-            dims = (
-                ui.select(
-                    _options("dimension", DIMENSIONS, locale),
-                    multiple=True,
-                    label=t("reports.breakdowns", locale),
-                )
-                .props("outlined dense use-chips")
-                .classes("min-w-[14rem]")
-            )
-            fmt = (
-                ui.select(FORMATS, value="xlsx", label=t("reports.format", locale))
-                .props("outlined dense")
-                .classes("min-w-[8rem]")
-            )
+            fmt = _select(FORMATS, t("reports.format", locale), "8rem", value="xlsx")
 
         def build() -> None:
             with db.session_scope() as session:
@@ -164,7 +156,7 @@ class _Recent:
                     ).props("flat dense no-caps")
 
 
-def _schedules(user_id: int, locale: str) -> None:
+def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
     @ui.refreshable
     def listing() -> None:
         with db.session_scope() as session:
@@ -197,59 +189,41 @@ def _schedules(user_id: int, locale: str) -> None:
     with _card(t("reports.schedules.title", locale)):
         with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             name = ui.input(t("reports.schedule.name", locale)).props("outlined dense").mark("schedule-name")
-            frequency = ui.select(
+            frequency = _select(
                 {
                     "weekly": t("reports.schedule.weekly", locale),
                     "monthly": t("reports.schedule.monthly", locale),
                 },
+                t("reports.schedule.frequency", locale),
+                "12rem",
                 value="weekly",
-                label=t("reports.schedule.frequency", locale),
-            ).props("outlined dense")
-            weekday = (
-                ui.select(
-                    {d: t(f"weekday.{d}", locale) for d in range(7)},
-                    value=0,
-                    label=t("reports.schedule.weekday", locale),
-                )
-                .props("outlined dense")
-                .classes("min-w-[9rem]")
-                .bind_visibility_from(frequency, "value", value="weekly")
             )
-            day_of_month = (
-                ui.select(list(range(1, 29)), value=1, label=t("reports.schedule.day_of_month", locale))
-                .props("outlined dense")
-                .classes("min-w-[6rem]")
-                .bind_visibility_from(frequency, "value", value="monthly")
-            )
+            weekday = _select(
+                {d: t(f"weekday.{d}", locale) for d in range(7)},
+                t("reports.schedule.weekday", locale),
+                "9rem",
+                value=0,
+            ).bind_visibility_from(frequency, "value", value="weekly")
+            day_of_month = _select(
+                list(range(1, 29)), t("reports.schedule.day_of_month", locale), "6rem", value=1
+            ).bind_visibility_from(frequency, "value", value="monthly")
             hour = (
-                ui.select(
-                    {h: f"{h:02d}:00" for h in range(24)}, value=6, label=t("reports.schedule.hour", locale)
+                _select(
+                    {h: f"{h:02d}:00" for h in range(24)}, t("reports.schedule.hour", locale), "7rem", value=6
                 )
-                .props("outlined dense")
-                .classes("min-w-[7rem]")
                 .tooltip(t("reports.schedule.hour_help", locale))
                 .mark("schedule-hour")
             )
-            accounts = (
-                ui.select(_account_options(user_id), multiple=True, label=t("reports.accounts", locale))
-                .props("outlined dense use-chips")
-                .classes("min-w-[20rem]")
-                .mark("schedule-accounts")
+            account = _select(accounts, t("reports.accounts", locale), "20rem", multiple=True).mark(
+                "schedule-accounts"
             )
-            level = (
-                ui.select(
-                    _options("level", REPORT_LEVELS, locale),
-                    value="campaign",
-                    label=t("reports.level", locale),
-                )
-                .props("outlined dense")
-                .classes("min-w-[10rem]")
+            level = _select(
+                _options("level", REPORT_LEVELS, locale),
+                t("reports.level", locale),
+                "10rem",
+                value="campaign",
             )
-            fmt = (
-                ui.select(FORMATS, value="xlsx", label=t("reports.format", locale))
-                .props("outlined dense")
-                .classes("min-w-[8rem]")
-            )
+            fmt = _select(FORMATS, t("reports.format", locale), "8rem", value="xlsx")
             emails = (
                 ui.input(t("reports.schedule.emails", locale))
                 .props("outlined dense")
@@ -258,14 +232,11 @@ def _schedules(user_id: int, locale: str) -> None:
             keep = ui.checkbox(t("reports.schedule.keep", locale), value=True)
 
         def add() -> None:
-            preset = schedules.DEFAULT_PRESET[frequency.value]
-            account_ids = list(accounts.value or [])
-            with db.session_scope() as session:
-                since, until = resolve_preset(preset, analytics.account_today(session, user_id, account_ids))
             try:
-                spec = ReportSpec(
-                    filters=Filters(account_ids=account_ids, since=since, until=until), format=fmt.value,
-                    level=level.value, preset=preset, locale=locale,
+                # The preset gives the dates, resolved again at every build.
+                spec = ReportSpec.model_validate(
+                    {"filters": {"account_ids": list(account.value or [])}, "format": fmt.value,
+                     "level": level.value, "preset": schedules.DEFAULT_PRESET[frequency.value], "locale": locale}
                 )  # fmt: skip
                 data = schedules.ScheduleIn(
                     name=name.value or t("reports.schedule.default_name", locale), spec=spec, frequency=frequency.value,
@@ -297,10 +268,11 @@ def register() -> None:
         locale = current_locale()
         ui.add_css(_FORM_CSS)
         with frame(t("nav.Reports", locale)):
+            accounts = _account_options(user.id)  # one query for both forms
             recent = _Recent(user.id, locale)
-            _builder(user.id, locale, recent.queued)
+            _builder(accounts, user.id, locale, recent.queued)
             with _card(t("reports.recent.title", locale)):
                 recent.draw()
-            _schedules(user.id, locale)
+            _schedules(accounts, user.id, locale)
         # Queued builds move on their own: redraw while any is in progress.
         ui.timer(2.0, recent.tick)
