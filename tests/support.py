@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+from fastapi import FastAPI
 from nicegui import app
 from nicegui.testing import User as SimUser
 from sqlalchemy.orm import Session
@@ -13,6 +14,15 @@ from trafficdash import db
 from trafficdash.auth import api_tokens
 from trafficdash.auth.current import SESSION_USER_KEY
 from trafficdash.models import AdAccountAccess, User
+
+
+def api_only_app() -> FastAPI:
+    """The /api routers alone (what app.build() mounts), without the NiceGUI pages: fast."""
+    from trafficdash.api import build_api_router
+
+    api = FastAPI()
+    api.include_router(build_api_router())
+    return api
 
 
 def make_user(session: Session, email: str = "ana@example.com", name: str = "Ana") -> User:

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.alerts.conftest import NOW, Synced
-from tests.support import bearer_for, grant, make_user
+from tests.support import api_only_app, bearer_for, grant, make_user
 from trafficdash import db
 from trafficdash.alerts import evaluation
 from trafficdash.alerts.rules import TEMPLATES
@@ -24,12 +24,7 @@ LOJA = "Loja Brasil: ROAS is 0.6488 (threshold 1.00)."  # what roas_below_1 find
 
 @pytest.fixture(scope="module")
 def app() -> FastAPI:
-    """The /api routers alone (what app.build() mounts), without the NiceGUI pages: fast."""
-    from trafficdash.api import build_api_router
-
-    api = FastAPI()
-    api.include_router(build_api_router())
-    return api
+    return api_only_app()
 
 
 @pytest.fixture
@@ -255,18 +250,7 @@ def test_bad_input_is_a_4xx_with_a_reason(api: TestClient, data: Synced) -> None
         assert answer.status_code == expected, (method, path, body, answer.status_code, answer.text)
         assert answer.json()["detail"], (method, path)
     # An anomaly has no rule to snooze or mute: a clear 422, not a 500.
-    with db.session_scope() as session:
-        anomaly = Alert(
-            kind="anomaly",
-            ad_account_id=data.account_id,
-            subject_key="account",
-            metric="spend",
-            title="Unusual spend",
-            message="Spend was 5x its usual level.",
-        )
-        session.add(anomaly)
-        session.flush()
-        anomaly_id = anomaly.id
+    anomaly_id = add_anomaly(data.account_id)
     for path, body in (
         (f"/api/alerts/{anomaly_id}/snooze", {"until": (NOW + timedelta(hours=1)).isoformat()}),
         (f"/api/alerts/{anomaly_id}/mute", {"muted": True}),
@@ -275,6 +259,22 @@ def test_bad_input_is_a_4xx_with_a_reason(api: TestClient, data: Synced) -> None
         assert answer.status_code == 422, answer.text
         assert "acknowledge" in answer.json()["detail"]
     assert api.post(f"/api/alerts/{anomaly_id}/ack").status_code == 200
+
+
+def add_anomaly(account_id: int) -> int:
+    """An anomaly alert on the account (no rule behind it); returns its id."""
+    with db.session_scope() as session:
+        anomaly = Alert(
+            kind="anomaly",
+            ad_account_id=account_id,
+            subject_key="account",
+            metric="spend",
+            title="Unusual spend",
+            message="Spend was 5x its usual level.",
+        )
+        session.add(anomaly)
+        session.flush()
+        return anomaly.id
 
 
 def test_the_api_needs_a_user(app: FastAPI) -> None:
@@ -298,17 +298,7 @@ def test_a_teammate_on_the_same_account_sees_anomalies_but_not_my_rules(
         mate = make_user(session, "mate@example.com", "Mate")
         grant(session, mate, data.account_id)
         mate_id = mate.id
-        anomaly = Alert(
-            kind="anomaly",
-            ad_account_id=data.account_id,
-            subject_key="account",
-            metric="spend",
-            title="Unusual spend",
-            message="Spend was 5x its usual level.",
-        )
-        session.add(anomaly)
-        session.flush()
-        anomaly_id = anomaly.id
+    anomaly_id = add_anomaly(data.account_id)
     with TestClient(app, raise_server_exceptions=False) as mate_api:
         mate_api.headers.update(bearer_for(mate_id))
         assert mate_api.get(f"/api/alerts/rules/{rule_id}").status_code == 404

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.analytics.conftest import World
-from tests.support import bearer_for
+from tests.support import api_only_app, bearer_for
 
 SUMMARY = "/api/insights/summary"
 WEEK2 = {"since": "2024-01-08", "until": "2024-01-14"}
@@ -22,12 +22,7 @@ ENDPOINTS = [
 
 @pytest.fixture(scope="module")
 def app() -> FastAPI:
-    """The /api routers alone (what app.build() mounts), without the NiceGUI pages: fast."""
-    from trafficdash.api import build_api_router
-
-    api = FastAPI()
-    api.include_router(build_api_router())
-    return api
+    return api_only_app()
 
 
 @pytest.fixture

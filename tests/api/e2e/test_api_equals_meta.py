@@ -6,15 +6,13 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.sandbox.conftest import PINNED_TODAY, SandboxServer
-from tests.support import bearer_for
+from tests.support import api_only_app, bearer_for
 from tests.sync.conftest import account_ids
 from tests.sync.helpers import meta_insights, meta_totals
-from trafficdash.api import build_api_router
 from trafficdash.db import session_scope
 from trafficdash.models import AdAccountAccess, SyncRun
 from trafficdash.sync.service import sync_account
@@ -30,9 +28,7 @@ def test_summary_and_breakdowns_equal_the_sandbox_after_a_sync(world: SandboxSer
         user_id = session.scalar(
             select(AdAccountAccess.user_id).where(AdAccountAccess.ad_account_id == account_id)
         )
-    api = FastAPI()
-    api.include_router(build_api_router())
-    client = TestClient(api, headers=bearer_for(user_id))
+    client = TestClient(api_only_app(), headers=bearer_for(user_id))
 
     window = {"account_id": f"act_{account_id}", "since": since.isoformat(), "until": until.isoformat()}
     r = client.get("/api/insights/summary", params=window)
