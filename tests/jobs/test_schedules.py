@@ -61,6 +61,16 @@ def test_registration_is_idempotent_and_nightly_is_local(session) -> None:
     assert timedelta(hours=2, minutes=59) < view.next_sync_at - datetime.now(UTC) <= timedelta(hours=3)
 
 
+def test_a_newly_connected_account_is_scheduled_with_its_first_sync(session, monkeypatch) -> None:
+    from trafficdash.jobs import runner
+
+    _setup(session)
+    monkeypatch.setattr(runner, "enqueue_first_syncs", lambda: [51])  # 51 just connected
+    scheduler = schedules.make_scheduler()
+    assert runner.scheduler_pass(scheduler, handle_retries=False, reconcile=False)
+    assert _scheduled_ids() == ["trafficdash-schedule-nightly-51", "trafficdash-schedule-sync-51"]
+
+
 def test_redis_losing_its_data_gets_every_schedule_back(session) -> None:
     _setup(session)
     schedules.register_all()

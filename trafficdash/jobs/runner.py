@@ -84,7 +84,9 @@ def scheduler_pass(scheduler: Scheduler, *, handle_retries: bool, reconcile: boo
         if reconcile:
             schedules.register_all(scheduler)
         scheduler.enqueue_jobs()
-        enqueue_first_syncs()
+        fresh = enqueue_first_syncs()
+        if fresh and not reconcile:  # a new connection shows its schedule now, not at the next reconcile
+            schedules.register_accounts(fresh, scheduler)
         if handle_retries:
             move_due_retries(scheduler.connection)
         watchdog.sweep(client=scheduler.connection)
