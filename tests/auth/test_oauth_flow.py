@@ -13,7 +13,7 @@ from tests.auth.conftest import facebook_login
 from trafficdash import db
 from trafficdash.auth import connections
 from trafficdash.auth.crypto import decrypt_token
-from trafficdash.models import AdAccountAccess, ConnectionStatus
+from trafficdash.models import AdAccountAccess, ConnectionStatus, SyncRun
 from trafficdash.models import User as DbUser
 from trafficdash.sandbox.users import make_token
 
@@ -43,7 +43,10 @@ async def test_login_connects_and_shows_the_users_accounts(
         granted = sorted(
             s.scalars(select(AdAccountAccess.ad_account_id).where(AdAccountAccess.user_id == stored.id))
         )
+        # Their first sync is queued by the login itself: the dashboard opens on its progress.
+        queued = set(s.scalars(select(SyncRun.ad_account_id).where(SyncRun.ad_account_id.in_(granted))))
     assert granted == sorted(int(a.removeprefix("act_")) for a in fb["ad_account_ids"])
+    assert queued == set(granted)
 
     me = (await user.http_client.get("/api/me")).json()
     assert me["email"] == fb["email"] and me["connection"]["status"] == "connected"

@@ -109,7 +109,23 @@ async def callback(request: Request) -> RedirectResponse:
 
 def _connect(short_token: str) -> int:
     with db.session_scope() as session:
-        return register_connection(session, short_token, exchange=True).id
+        user_id = register_connection(session, short_token, exchange=True).id
+    _queue_first_syncs()
+    return user_id
+
+
+def _queue_first_syncs() -> None:
+    """Queue the new accounts' first sync now, so the dashboard opens on its progress instead of
+    "no data" until the scheduler's next pass (which stays the fallback if this fails)."""
+    from redis import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from trafficdash.jobs.runner import enqueue_first_syncs
+
+    try:
+        enqueue_first_syncs()
+    except (RedisError, SQLAlchemyError):
+        log.exception("could not queue the first syncs; the scheduler will")
 
 
 @router.get("/auth/logout")
