@@ -62,12 +62,14 @@ def test_registration_is_idempotent_and_nightly_is_local(session) -> None:
 
 
 def test_a_newly_connected_account_is_scheduled_with_its_first_sync(session, monkeypatch) -> None:
-    from trafficdash.jobs import runner
+    from trafficdash.jobs import enqueue, runner, tasks
 
     _setup(session)
-    monkeypatch.setattr(runner, "enqueue_first_syncs", lambda: [51])  # 51 just connected
-    scheduler = schedules.make_scheduler()
-    assert runner.scheduler_pass(scheduler, handle_retries=False, reconcile=False)
+    monkeypatch.setattr(tasks, "connected_account_ids", lambda: [51])  # 51 just connected
+    queued: list[list[int]] = []
+    monkeypatch.setattr(enqueue, "enqueue_sync", lambda ids, **_: queued.append(list(ids)))
+    assert runner.enqueue_first_syncs() == [51]
+    assert queued == [[51]]
     assert _scheduled_ids() == ["trafficdash-schedule-nightly-51", "trafficdash-schedule-sync-51"]
 
 

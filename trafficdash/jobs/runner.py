@@ -73,6 +73,8 @@ def enqueue_first_syncs() -> list[int]:
     fresh = [a for a in connected_account_ids() if a not in synced]
     if fresh:
         enqueue_sync(fresh, trigger=SyncTrigger.FIRST_CONNECT.value, user_id=None)
+        # A new connection shows its schedule at once, not after the next reconcile.
+        schedules.register_accounts(fresh)
     return fresh
 
 
@@ -84,9 +86,7 @@ def scheduler_pass(scheduler: Scheduler, *, handle_retries: bool, reconcile: boo
         if reconcile:
             schedules.register_all(scheduler)
         scheduler.enqueue_jobs()
-        fresh = enqueue_first_syncs()
-        if fresh and not reconcile:  # a new connection shows its schedule now, not at the next reconcile
-            schedules.register_accounts(fresh, scheduler)
+        enqueue_first_syncs()
         if handle_retries:
             move_due_retries(scheduler.connection)
         watchdog.sweep(client=scheduler.connection)
