@@ -97,3 +97,14 @@ async def test_header_sync_now_on_the_overview_refreshes_its_numbers(user: User,
         assert value == format_metric(key, expected.kpis[key].value, expected.currency, "en"), key
     with db.session_scope() as s:
         assert {r.ad_account_id for r in s.query(SyncRun)} == {shown_account} != {other_account}
+
+
+def test_next_runs_show_in_the_accounts_time_zone() -> None:
+    from datetime import UTC, datetime
+
+    from trafficdash.ui.pages.sync import _when
+
+    nightly = datetime(2026, 11, 30, 6, tzinfo=UTC)  # the 03:00 re-read of a Sao Paulo account
+    assert _when(nightly, "America/Sao_Paulo") == "2026-11-30 03:00"
+    assert _when(nightly, "Asia/Tokyo") == "2026-11-30 15:00"
+    assert _when(None, "America/Sao_Paulo") == "—"

@@ -73,7 +73,8 @@ def make_scheduler(client: Redis | None = None, interval: float = 60) -> Schedul
     return Scheduler(queue_name=QueueName.DEFAULT.value, connection=client or connection(), interval=interval)
 
 
-def _zone(name: str) -> ZoneInfo:
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """An account's time zone; UTC when it has none or an unknown one."""
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -82,7 +83,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def next_local_hour(timezone_name: str, hour: int, now: datetime | None = None) -> datetime:
     """The next ``hour``:00 in the zone, as an aware UTC datetime."""
-    zone = _zone(timezone_name)
+    zone = zone_or_utc(timezone_name)
     local_now = (now or datetime.now(UTC)).astimezone(zone)
     candidate = local_now.replace(hour=hour, minute=0, second=0, microsecond=0)
     if candidate <= local_now:
@@ -228,7 +229,7 @@ def _is_current(scheduler: Scheduler, spec: _Spec) -> bool:
         return False
     if spec.local_hour is not None:
         zone_name, hour = spec.local_hour
-        local = next_at.astimezone(_zone(zone_name))
+        local = next_at.astimezone(zone_or_utc(zone_name))
         aligned = local.replace(hour=hour, minute=0, second=0, microsecond=0)
         if abs(local - aligned) > NIGHTLY_TOLERANCE:
             return False

@@ -12,7 +12,7 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from redis import Redis
@@ -23,6 +23,7 @@ from trafficdash import db
 from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
+from trafficdash.jobs.schedules import zone_or_utc
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
 
@@ -102,11 +103,9 @@ def next_run(
 def schedule_zone(session: Session, user_id: int, spec_account_ids: list[int]) -> ZoneInfo:
     """The time zone a schedule runs in: its first account's, else the user's first account's."""
     ids = spec_account_ids or visible_account_ids(session, user_id)[:1]
-    name = session.scalar(select(AdAccount.timezone_name).where(AdAccount.id == ids[0])) if ids else None
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_or_utc(
+        session.scalar(select(AdAccount.timezone_name).where(AdAccount.id == ids[0])) if ids else None
+    )
 
 
 def row_zone(session: Session, row: ScheduledReport) -> ZoneInfo:

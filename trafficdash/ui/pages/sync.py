@@ -9,7 +9,7 @@ from nicegui import run, ui
 from trafficdash import db
 from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
 from trafficdash.jobs import status as sync_status
-from trafficdash.jobs.schedules import InvalidSchedule
+from trafficdash.jobs.schedules import InvalidSchedule, zone_or_utc
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
 from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.frame import frame
@@ -21,8 +21,11 @@ FREQUENCY_LABELS = {0: "Off", 60: "Every hour", 1440: "Once a day"} | {
 STATUS_COLORS = {"succeeded": "positive", "failed": "negative", "abandoned": "warning", "running": "info"}
 
 
-def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+def _when(value: datetime | None, timezone_name: str | None = None) -> str:
+    """A moment as wall-clock time in the account's zone (the schedule's own), else the server's."""
+    if value is None:
+        return "—"
+    return value.astimezone(zone_or_utc(timezone_name) if timezone_name else None).strftime("%Y-%m-%d %H:%M")
 
 
 def _duration(seconds: float | None) -> str:
@@ -124,8 +127,12 @@ class SyncPage:
                     .classes("w-24")
                 )
                 with ui.column().classes("gap-0 text-xs td-muted"):
-                    ui.label(f"Next sync: {_when(row.next_sync_at)}").mark(f"next-sync-{row.account_id}")
-                    ui.label(f"Next nightly: {_when(row.next_nightly_at) if row.nightly_enabled else '—'}")
+                    ui.label(f"Next sync: {_when(row.next_sync_at, row.timezone_name)}").mark(
+                        f"next-sync-{row.account_id}"
+                    )
+                    ui.label(
+                        f"Next nightly: {_when(row.next_nightly_at, row.timezone_name) if row.nightly_enabled else '—'}"
+                    )
 
                 async def save(_=None, account_id=row.account_id, f=frequency, n=nightly, h=hour) -> None:
                     try:
