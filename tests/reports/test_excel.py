@@ -105,7 +105,9 @@ def test_number_formats_header_style_and_widths(client: TestClient) -> None:
     assert cell_by_header(ws, "Spend change %", 2).number_format == "+0.0%;-0.0%;0.0%"
     assert ws.column_dimensions["A"].width >= 30
     totals = next(r for r in ws.iter_rows() if r[0].value == "Total (USD)")
-    assert totals[0].font.bold
+    assert all(c.font.bold and c.fill.fgColor.rgb.endswith("E2E8F0") for c in totals)  # empty cells too
+    spend_total = totals[[c.value for c in ws[1]].index("Amount spent")]
+    assert spend_total.number_format.startswith('"$"#,##0.00')
     daily = wb["Daily"]
     assert daily.freeze_panes == "A2" and daily["A2"].number_format == "yyyy-mm-dd"
     assert daily["A2"].value.date() == date(2024, 1, 8)

@@ -158,47 +158,19 @@ def _excel_value(kind: str, value: Any) -> Any:
     return value
 
 
-class _RowWriter:
-    """Turns a table row of raw values into cells; style arrays are picked per column once."""
-
-    def __init__(self, table: Table, styles: _Styles, locale: str, look: str = "plain") -> None:
-        self.table, self.styles, self.look = table, styles, look
-        self.locale = locale
-        self.kinds = [c.kind for c in table.columns]
-        self._by_currency: dict[str | None, list[Any]] = {}
-
-    def _arrays(self, currency: str | None) -> list[Any]:
-        arrays = self._by_currency.get(currency)
-        if arrays is None:
-            arrays = [
-                self.styles.array(self.look, number_format(kind, currency, self.locale))
-                if (number_format(kind, currency, self.locale) or self.look != "plain")
-                else None
-                for kind in self.kinds
-            ]
-            self._by_currency[currency] = arrays
-        return arrays
-
-    def cells(self, row: tuple[Any, ...]) -> list[Any]:
-        table = self.table
-        currency = row[table.currency_col] if table.currency_col is not None else table.currency
-        arrays = self._arrays(currency)
-        ws = self.styles.ws
-        out: list[Any] = []
-        for value, kind, style in zip(row, self.kinds, arrays, strict=True):
-            if value is None:
-                out.append(self.styles.cell(None, self.look) if self.look != "plain" else None)
-                continue
-            if kind in ("meta", "text", "id"):
-                out.append(self.styles.text_cell(str(value), self.look))
-                continue
-            if style is None:
-                out.append(_excel_value(kind, value))
-                continue
-            cell = WriteOnlyCell(ws, _excel_value(kind, value))
-            cell._style = style
-            out.append(cell)
-        return out
+def _totals_cells(table: Table, styles: _Styles, locale: str, row: tuple[Any, ...]) -> list[Any]:
+    """A totals row: every cell (empty ones too) in the totals look, with its column's format."""
+    currency = row[table.currency_col] if table.currency_col is not None else table.currency
+    out: list[Any] = []
+    for value, column in zip(row, table.columns, strict=True):
+        if value is None:
+            out.append(styles.cell(None, "totals"))
+        elif column.kind in ("meta", "text", "id"):
+            out.append(styles.text_cell(str(value), "totals"))
+        else:
+            fmt = number_format(column.kind, currency, locale)
+            out.append(styles.cell(_excel_value(column.kind, value), "totals", fmt))
+    return out
 
 
 class _DataRows:
@@ -264,9 +236,8 @@ def _write_table(
     last_col = get_column_letter(len(table.columns))
     if count:
         ws.auto_filter.ref = f"A1:{last_col}{count + 1}"
-        totals = _RowWriter(table, styles, locale, look="totals")
         for row in table.totals:
-            ws.append(totals.cells(row))
+            ws.append(_totals_cells(table, styles, locale, row))
     else:
         title, _ = no_data(locale, spec.filters.since, spec.filters.until)
         ws.append([styles.cell(title, "label")])
