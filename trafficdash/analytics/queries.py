@@ -4,6 +4,10 @@ Totals without campaign filters read the per-account rollup (a few rows per day 
 number of ads); campaign filters read the per-campaign rollup joined to campaigns; ad set and
 ad drill-downs read ``insights_daily`` through its (ad_set_id, date) index. Only additive
 metrics are summed here; ratios are computed afterwards by metrics.Totals from these sums.
+
+Statements are built once per *shape* (which filters are present, how many ranges) and kept;
+values travel as bound parameters. Building a union of sums from SQLAlchemy expressions costs
+more than PostgreSQL takes to answer it from the rollups, so it is not done per request.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from trafficdash.analytics.schemas import Filters
 from trafficdash.models import (
@@ -36,17 +42,41 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def campaign_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on ``Campaign`` from the filters (status, objective, name, drill-down ids)."""
+@dataclass(frozen=True)
+class Shape:
+    """Which restrictions a selection has: what changes the SQL text (its values do not)."""
+
+    statuses: bool = False
+    objectives: bool = False
+    search: bool = False
+    campaign_ids: bool = False
+    ad_set_ids: bool = False
+    ad_ids: bool = False
+
+    @property
+    def filters_campaigns(self) -> bool:
+        return self.statuses or self.objectives or self.search or self.campaign_ids
+
+    @property
+    def needs_ad_rows(self) -> bool:
+        return self.ad_set_ids or self.ad_ids
+
+
+def _expanding(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+def campaign_conditions(shape: Shape) -> list[ColumnElement[bool]]:
+    """Conditions on ``Campaign`` for the shape's campaign filters (values bound at execution)."""
     conds: list[ColumnElement[bool]] = []
-    if filters.statuses:
-        conds.append(Campaign.effective_status.in_(filters.statuses))
-    if filters.objectives:
-        conds.append(Campaign.objective.in_(filters.objectives))
-    if filters.search:
-        conds.append(Campaign.name.ilike(like_pattern(filters.search), escape="\\"))
-    if filters.campaign_ids:
-        conds.append(Campaign.id.in_(filters.campaign_ids))
+    if shape.statuses:
+        conds.append(Campaign.effective_status.in_(_expanding("statuses")))
+    if shape.objectives:
+        conds.append(Campaign.objective.in_(_expanding("objectives")))
+    if shape.search:
+        conds.append(Campaign.name.ilike(bindparam("search"), escape="\\"))
+    if shape.campaign_ids:
+        conds.append(Campaign.id.in_(_expanding("campaign_ids")))
     return conds
 
 
@@ -58,43 +88,92 @@ class Selection:
     filters: Filters
     ad_ids: tuple[int, ...] = ()
 
-    @property
-    def needs_ad_rows(self) -> bool:
-        return bool(self.filters.ad_set_ids or self.ad_ids)
+    @cached_property
+    def shape(self) -> Shape:
+        f = self.filters
+        return Shape(
+            statuses=bool(f.statuses),
+            objectives=bool(f.objectives),
+            search=bool(f.search),
+            campaign_ids=bool(f.campaign_ids),
+            ad_set_ids=bool(f.ad_set_ids),
+            ad_ids=bool(self.ad_ids),
+        )
 
     @property
-    def campaign_conds(self) -> list[ColumnElement[bool]]:
-        return campaign_conditions(self.filters)
+    def needs_ad_rows(self) -> bool:
+        return self.shape.needs_ad_rows
+
+    @property
+    def filters_campaigns(self) -> bool:
+        return self.shape.filters_campaigns
+
+    def params(self) -> dict[str, Any]:
+        """The bound values of the shape's parameters."""
+        f, shape = self.filters, self.shape
+        values: dict[str, Any] = {"account_ids": list(self.account_ids)}
+        if shape.statuses:
+            values["statuses"] = list(f.statuses or ())
+        if shape.objectives:
+            values["objectives"] = list(f.objectives or ())
+        if shape.search:
+            values["search"] = like_pattern(f.search or "")
+        if shape.campaign_ids:
+            values["campaign_ids"] = list(f.campaign_ids or ())
+        if shape.ad_set_ids:
+            values["ad_set_ids"] = list(f.ad_set_ids or ())
+        if shape.ad_ids:
+            values["ad_ids"] = list(self.ad_ids)
+        return values
+
+
+def _range_params(ranges: Sequence[tuple[date, date]]) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for i, (since, until) in enumerate(ranges):
+        out[f"since_{i}"] = since
+        out[f"until_{i}"] = until
+    return out
+
+
+def _in_range(column: Any, i: int) -> list[ColumnElement[bool]]:
+    return [column >= bindparam(f"since_{i}", type_=Date), column <= bindparam(f"until_{i}", type_=Date)]
 
 
 def _sums(source: Any) -> list[Any]:
     return [func.coalesce(func.sum(getattr(source, n)), 0).label(n) for n in ADDITIVE]
 
 
-def _daily_source(sel: Selection) -> tuple[Any, list[ColumnElement[bool]], bool]:
-    """(table, extra conditions, join campaigns?) that answer daily totals for the selection."""
-    conds = sel.campaign_conds
-    if sel.needs_ad_rows:
-        extra: list[ColumnElement[bool]] = []
-        if sel.filters.ad_set_ids:
-            extra.append(DailyInsight.ad_set_id.in_(sel.filters.ad_set_ids))
-        if sel.ad_ids:
-            extra.append(DailyInsight.ad_id.in_(sel.ad_ids))
-        return DailyInsight, extra, bool(conds)
-    if conds:
-        return CampaignDailyRollup, [], True
-    return AccountDailyRollup, [], False
+def _source(
+    shape: Shape, ad_rows: Any, campaign_rollup: Any, account_rollup: Any
+) -> tuple[Any, list[Any], bool]:
+    """(table, extra conditions, join campaigns?) that answer the shape."""
+    if shape.needs_ad_rows:
+        extra = []
+        if shape.ad_set_ids:
+            extra.append(ad_rows.ad_set_id.in_(_expanding("ad_set_ids")))
+        if shape.ad_ids:
+            extra.append(ad_rows.ad_id.in_(_expanding("ad_ids")))
+        return ad_rows, extra, shape.filters_campaigns
+    if shape.filters_campaigns:
+        return campaign_rollup, [], True
+    return account_rollup, [], False
 
 
-def _period_select(sel: Selection, since: date, until: date, keys: Sequence[str], period: int) -> Select[Any]:
-    source, extra, join_campaigns = _daily_source(sel)
+@lru_cache(maxsize=256)
+def _period_statement(shape: Shape, keys: tuple[str, ...], periods: int) -> Executable:
+    source, extra, join_campaigns = _source(shape, DailyInsight, CampaignDailyRollup, AccountDailyRollup)
     key_cols = [getattr(source, k) for k in keys]
-    stmt = select(literal(period).label("period"), *key_cols, *_sums(source))
-    if join_campaigns:
-        stmt = stmt.join(Campaign, Campaign.id == source.campaign_id).where(*sel.campaign_conds)
-    return stmt.where(
-        source.ad_account_id.in_(sel.account_ids), source.date >= since, source.date <= until, *extra
-    ).group_by(*key_cols)
+    parts = []
+    for i in range(periods):
+        stmt = select(literal(i).label("period"), *key_cols, *_sums(source))
+        if join_campaigns:
+            stmt = stmt.join(Campaign, Campaign.id == source.campaign_id).where(*campaign_conditions(shape))
+        parts.append(
+            stmt.where(
+                source.ad_account_id.in_(_expanding("account_ids")), *_in_range(source.date, i), *extra
+            ).group_by(*key_cols)
+        )
+    return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
 def period_sums(
@@ -103,42 +182,52 @@ def period_sums(
     """Sums grouped by ``keys`` for each range, in one round trip; rows carry ``period`` (index)."""
     if not sel.account_ids or not ranges:
         return []
-    parts = [_period_select(sel, s, u, keys, i) for i, (s, u) in enumerate(ranges)]
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    return list(session.execute(stmt))
+    stmt = _period_statement(sel.shape, tuple(keys), len(ranges))
+    return list(session.execute(stmt, sel.params() | _range_params(ranges)))
 
 
-def _breakdown_source(sel: Selection) -> tuple[Any, list[ColumnElement[bool]], bool]:
-    conds = sel.campaign_conds
-    if sel.needs_ad_rows:
-        extra: list[ColumnElement[bool]] = []
-        if sel.filters.ad_set_ids:
-            extra.append(BreakdownInsight.ad_set_id.in_(sel.filters.ad_set_ids))
-        if sel.ad_ids:
-            extra.append(BreakdownInsight.ad_id.in_(sel.ad_ids))
-        return BreakdownInsight, extra, bool(conds)
-    if conds:
-        return CampaignBreakdownRollup, [], True
-    return AccountBreakdownRollup, [], False
+@lru_cache(maxsize=64)
+def _breakdown_statement(shape: Shape) -> Executable:
+    source, extra, join_campaigns = _source(
+        shape, BreakdownInsight, CampaignBreakdownRollup, AccountBreakdownRollup
+    )
+    keys = [source.ad_account_id, source.value_1, source.value_2]
+    stmt = select(*keys, *_sums(source))
+    if join_campaigns:
+        stmt = stmt.join(Campaign, Campaign.id == source.campaign_id).where(*campaign_conditions(shape))
+    return stmt.where(
+        source.ad_account_id.in_(_expanding("account_ids")),
+        source.breakdown == bindparam("dimension"),
+        *_in_range(source.date, 0),
+        *extra,
+    ).group_by(*keys)
 
 
 def breakdown_sums(session: Session, sel: Selection, dimension: str, since: date, until: date) -> list[Any]:
     """Sums per (account, value_1, value_2) of one breakdown over the range."""
     if not sel.account_ids:
         return []
-    source, extra, join_campaigns = _breakdown_source(sel)
-    keys = [source.ad_account_id, source.value_1, source.value_2]
-    stmt = select(*keys, *_sums(source))
-    if join_campaigns:
-        stmt = stmt.join(Campaign, Campaign.id == source.campaign_id).where(*sel.campaign_conds)
-    stmt = stmt.where(
-        source.ad_account_id.in_(sel.account_ids),
-        source.breakdown == dimension,
-        source.date >= since,
-        source.date <= until,
-        *extra,
-    ).group_by(*keys)
-    return list(session.execute(stmt))
+    values = sel.params() | _range_params([(since, until)]) | {"dimension": dimension}
+    return list(session.execute(_breakdown_statement(sel.shape), values))
+
+
+@lru_cache(maxsize=16)
+def _period_reach_statement(periods: int) -> Executable:
+    return select(
+        PeriodReach.entity_id, PeriodReach.date_start, PeriodReach.date_stop, PeriodReach.reach
+    ).where(
+        PeriodReach.level == bindparam("level"),
+        PeriodReach.entity_id.in_(_expanding("entity_ids")),
+        or_(
+            *[
+                and_(
+                    PeriodReach.date_start == bindparam(f"since_{i}", type_=Date),
+                    PeriodReach.date_stop == bindparam(f"until_{i}", type_=Date),
+                )
+                for i in range(periods)
+            ]
+        ),
+    )
 
 
 def period_reach_rows(
@@ -147,14 +236,9 @@ def period_reach_rows(
     """Meta's reach of whole ranges, keyed by (entity id, date_start, date_stop)."""
     if not entity_ids or not ranges:
         return {}
-    stmt = select(
-        PeriodReach.entity_id, PeriodReach.date_start, PeriodReach.date_stop, PeriodReach.reach
-    ).where(
-        PeriodReach.level == level,
-        PeriodReach.entity_id.in_(list(entity_ids)),
-        or_(*[and_(PeriodReach.date_start == s, PeriodReach.date_stop == u) for s, u in ranges]),
-    )
-    return {(e, s, u): int(r) for e, s, u, r in session.execute(stmt)}
+    values = {"level": level, "entity_ids": list(entity_ids)} | _range_params(ranges)
+    rows = session.execute(_period_reach_statement(len(ranges)), values)
+    return {(e, s, u): int(r) for e, s, u, r in rows}
 
 
 def single_day_reach(session: Session, account_id: int, since: date, until: date) -> dict[date, int]:
@@ -169,35 +253,39 @@ def single_day_reach(session: Session, account_id: int, since: date, until: date
     return {d: int(r) for d, r in session.execute(stmt)}
 
 
+@lru_cache(maxsize=64)
+def _delivering_statement(shape: Shape, periods: int) -> Executable:
+    rollup = CampaignDailyRollup
+    parts = [
+        select(literal(i).label("period"), rollup.ad_account_id, rollup.campaign_id)
+        .join(Campaign, Campaign.id == rollup.campaign_id)
+        .where(
+            rollup.ad_account_id.in_(_expanding("account_ids")),
+            *_in_range(rollup.date, i),
+            *campaign_conditions(shape),
+        )
+        .group_by(rollup.ad_account_id, rollup.campaign_id)
+        .having(func.sum(rollup.impressions) > 0)
+        for i in range(periods)
+    ]
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
 def delivering_campaigns(
     session: Session, sel: Selection, ranges: Sequence[tuple[date, date]]
 ) -> list[tuple[int, int, int]]:
     """(period index, account id, campaign id) of matching campaigns with impressions in each range."""
     if not sel.account_ids or not ranges:
         return []
-    parts = []
-    for i, (s, u) in enumerate(ranges):
-        parts.append(
-            select(
-                literal(i).label("period"), CampaignDailyRollup.ad_account_id, CampaignDailyRollup.campaign_id
-            )
-            .join(Campaign, Campaign.id == CampaignDailyRollup.campaign_id)
-            .where(
-                CampaignDailyRollup.ad_account_id.in_(sel.account_ids),
-                CampaignDailyRollup.date >= s,
-                CampaignDailyRollup.date <= u,
-                *sel.campaign_conds,
-            )
-            .group_by(CampaignDailyRollup.ad_account_id, CampaignDailyRollup.campaign_id)
-            .having(func.sum(CampaignDailyRollup.impressions) > 0)
-        )
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    return [(int(p), int(a), int(c)) for p, a, c in session.execute(stmt)]
+    stmt = _delivering_statement(sel.shape, len(ranges))
+    rows = session.execute(stmt, sel.params() | _range_params(ranges))
+    return [(int(p), int(a), int(c)) for p, a, c in rows]
 
 
 __all__ = [
     "ADDITIVE",
     "Selection",
+    "Shape",
     "breakdown_sums",
     "campaign_conditions",
     "delivering_campaigns",

@@ -86,7 +86,7 @@ def daily_series(
     ranges = ranges_of(filters)
     rows = period_sums(session, sel, ranges, ["ad_account_id", "date"])
     # A day's own reach exists only for one whole account (Meta's, when synced for that day).
-    whole_account = not sel.needs_ad_rows and not sel.campaign_conds
+    whole_account = not sel.needs_ad_rows and not sel.filters_campaigns
     out = []
     for g in groups:
         members = set(g.account_ids)

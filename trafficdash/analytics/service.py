@@ -144,7 +144,7 @@ def _group_reach(
         return {(g.currency, p): (None, False) for g in groups for p in range(len(ranges))}
     currency_of = {a: g.currency for g in groups for a in g.account_ids}
     delivering: dict[tuple[str, int], set[int]] = defaultdict(set)
-    if sel.campaign_conds:
+    if sel.filters_campaigns:
         level = "campaign"
         for period, account_id, campaign_id in delivering_campaigns(session, sel, ranges):
             delivering[(currency_of[account_id], period)].add(campaign_id)
