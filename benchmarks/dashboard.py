@@ -7,8 +7,10 @@ loop) plus 2 breakdown rows per ad and day, then the rollups through the app's o
 (the last 30 days vs the 30 before, every account, grouped per currency) stays the same.
 
 Prints per scale: the endpoint's p50 uncached (cache flushed before every call) and cached,
-served by uvicorn and called over keep-alive HTTP (as a script or BI tool calls it), the p50 of the raw SQL statements it runs (captured from the engine, replayed on a raw
-psycopg connection), and their ratio.
+served by uvicorn in its own process with the production middleware and called over
+keep-alive HTTP (as a script or BI tool calls it); the service alone (no HTTP); the p50 of
+the raw SQL statements one call runs (captured from the engine, replayed on a raw psycopg
+connection); and the endpoint's uncached time as a ratio to that SQL.
 
     .venv/bin/python benchmarks/dashboard.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
         [--redis-url redis://127.0.0.1:6379] [--iterations 200]
@@ -24,7 +26,7 @@ import signal
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -223,39 +225,67 @@ def main() -> None:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def serve_in_thread(app: object) -> str:
-    """uvicorn on a free local port, in a daemon thread of this process; returns its base URL."""
-    import socket
-    import threading
+def api_app() -> object:
+    """The API with the production middleware stack (rate limits on Redis, security headers,
+    request ids): what ``uvicorn --factory`` serves in the benchmark's server process."""
+    from fastapi import FastAPI
 
-    import uvicorn
+    from trafficdash.api import install_api
+    from trafficdash.auth.wiring import install_auth
+    from trafficdash.logging_setup import install_request_id_middleware
+    from trafficdash.settings import get_settings
+
+    api = FastAPI()
+    install_auth(api, get_settings())
+    install_request_id_middleware(api, get_settings())
+    install_api(api)
+    return api
+
+
+@contextlib.contextmanager
+def api_server() -> Iterator[tuple[str, int]]:
+    """uvicorn in a process of its own (as deployed: the client and the server do not share a
+    GIL), on a free local port and this process's environment; yields (host, port)."""
+    import http.client
+    import socket
+    import subprocess
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "uvicorn", "benchmarks.dashboard:api_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                probe.request("GET", "/openapi.json")
+                probe.getresponse().read()
+                probe.close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the API server did not start") from None
+                time.sleep(0.1)
+        yield "127.0.0.1", port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def run(url: str, iterations: int) -> None:
-    import httpx
-    from fastapi import FastAPI
+    import http.client
+    from urllib.parse import urlencode
+
+    from starlette.testclient import TestClient
 
     from trafficdash import db, migrations, redis_conn
     from trafficdash.analytics import service
     from trafficdash.analytics.schemas import Filters
-    from trafficdash.api import build_api_router
     from trafficdash.auth import api_tokens
-    from trafficdash.auth.wiring import install_auth
-    from trafficdash.logging_setup import install_request_id_middleware
     from trafficdash.models import AdAccount, AdAccountAccess, PeriodReach, User
-    from trafficdash.settings import get_settings
 
     migrations.upgrade(url)
     db.configure()
@@ -290,25 +320,44 @@ def run(url: str, iterations: int) -> None:
                     )
                 )
 
-    # The production middleware stack too (rate limits on Redis, security headers, request ids).
-    api = FastAPI()
-    install_auth(api, get_settings())
-    install_request_id_middleware(api, get_settings())
-    api.include_router(build_api_router())
-    # A real server and a keep-alive HTTP client, as a script or BI tool would call it.
-    base = serve_in_thread(api)
-    client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"})
     cache = redis_conn.get_redis()
+    path = "/api/insights/summary?" + urlencode(params)
+    headers = {"Authorization": f"Bearer {token}"}
+    # The same app in this process, only to capture the SQL one call runs (engine events are per process).
+    in_process = TestClient(api_app(), headers=headers)
 
-    def call() -> None:
-        r = client.get("/api/insights/summary", params=params)
-        assert r.status_code == 200, r.text
+    def call_in_process() -> None:
+        assert in_process.get(path).status_code == 200
 
     filters = Filters(since=since, until=until)
 
     def call_service() -> None:
         with db.session_scope() as session:
             service.summary(session, user_id, filters)
+
+    with api_server() as (host, port):
+        # A keep-alive connection from the leanest client there is (the standard library's): the
+        # timings are the server's, not a client library's own milliseconds per request.
+        client = http.client.HTTPConnection(host, port)
+
+        def call() -> None:
+            client.request("GET", path, headers=headers)
+            response = client.getresponse()
+            body = response.read()
+            assert response.status == 200, body
+
+        measure(engine, cache, call, call_in_process, call_service, iterations)
+
+
+def measure(
+    engine: sa.Engine,
+    cache: redis.Redis,
+    call: Callable[[], None],
+    call_in_process: Callable[[], None],
+    call_service: Callable[[], None],
+    iterations: int,
+) -> None:
+    until = LAST_DAY
 
     loaded_first: date | None = None
     print(
@@ -343,7 +392,7 @@ def run(url: str, iterations: int) -> None:
         service_uncached = timed(call_service, iterations, before=cache.flushdb)
 
         cache.flushdb()
-        statements, raw_sql = raw_sql_of(engine, call, iterations)
+        statements, raw_sql = raw_sql_of(engine, call_in_process, iterations)
         print(
             f"{daily_rows:>10,} {breakdown_rows:>10,} {load_s:>7.1f} {rollup_s:>8.1f} {p50(uncached):>9.2f} {p50(cached):>7.2f} "
             f"{p50(service_uncached):>8.2f} {p50(raw_sql):>8.2f} {p50(uncached) / p50(raw_sql):>6.2f}"

@@ -18,10 +18,10 @@ from trafficdash.models import AdAccountAccess, User
 
 def api_only_app() -> FastAPI:
     """The /api routers alone (what app.build() mounts), without the NiceGUI pages: fast."""
-    from trafficdash.api import build_api_router
+    from trafficdash.api import install_api
 
     api = FastAPI()
-    api.include_router(build_api_router())
+    install_api(api)
     return api
 
 

@@ -7,7 +7,7 @@ import logging
 from nicegui import app, ui
 
 from trafficdash import db, migrations, redis_conn
-from trafficdash.api import build_api_router
+from trafficdash.api import install_api
 from trafficdash.auth.sessions import session_cookie_options
 from trafficdash.auth.wiring import install_auth
 from trafficdash.logging_setup import configure_logging, install_request_id_middleware
@@ -56,7 +56,7 @@ def build(settings: Settings | None = None) -> Settings:
     redis_conn.reset()
     install_auth(app, settings)
     install_request_id_middleware(app, settings)  # outermost: every log line has the id
-    app.include_router(build_api_router())
+    install_api(app)
     if settings.use_sandbox:
         mount_sandbox(settings)
     register_pages()

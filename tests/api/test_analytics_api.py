@@ -37,6 +37,7 @@ def test_endpoints_need_a_user(app: FastAPI, world: World) -> None:
     revoked = TestClient(app, headers={"Authorization": "Bearer tdp_not-a-real-token"})
     for path in [*ENDPOINTS, "/api/ad-accounts"]:
         assert anonymous.get(path).status_code == 401, path
+        assert revoked.get(path).status_code == 401, path
         # Credentials are checked before the query: no validation details for strangers.
         for caller in (anonymous, revoked):
             bad = caller.get(path, params={"since": "not-a-date", "dimension": "nope"})

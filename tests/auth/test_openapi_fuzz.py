@@ -19,7 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tests.support import bearer_for, grant, make_user
 from trafficdash import db
-from trafficdash.api import build_api_router
+from trafficdash.api import install_api
 from trafficdash.auth.wiring import install_auth
 from trafficdash.models import AdAccount, Campaign
 from trafficdash.settings import get_settings, reset_settings_cache
@@ -35,7 +35,7 @@ def build_api() -> FastAPI:
     reset_settings_cache()
     api = FastAPI(title="trafficdash")
     install_auth(api, get_settings())
-    api.include_router(build_api_router())
+    install_api(api)
     api.add_middleware(SessionMiddleware, secret_key=get_settings().resolved_secret_key())
     return api
 

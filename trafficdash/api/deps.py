@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from trafficdash import db
 from trafficdash.auth import api_tokens
@@ -25,20 +24,6 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 def get_current_user(request: Request, session: SessionDep) -> User:
     return authenticate_request(request, session)
-
-
-async def authenticated_user_id(request: Request) -> int:
-    """The caller's user id, checked in one worker-thread hop before the endpoint's parameters,
-    so that an unauthenticated call answers 401, never a 422 about its query."""
-
-    def check() -> int:
-        with db.session_scope() as session:
-            return authenticate_request(request, session).id
-
-    return await run_in_threadpool(check)
-
-
-UserIdDep = Annotated[int, Depends(authenticated_user_id)]
 
 
 def authenticate_request(request: Request, session: Session) -> User:

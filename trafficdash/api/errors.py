@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import HTTPException, Request, Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from trafficdash import db
 
 
 class ApiError(BaseModel):
@@ -21,3 +27,25 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Invalid input: field errors, or a sentence saying what to change",
     },
 }
+
+
+async def validation_error_after_auth(request: Request, exc: Exception) -> Response:
+    """A 422 lists the API's parameters, so strangers get the 401 instead.
+
+    Endpoints authenticate inside their one worker-thread hop (with the rest of their database
+    work); only a request that fails validation, and so never reaches its endpoint, pays for
+    a separate check here.
+    """
+    assert isinstance(exc, RequestValidationError)
+    if request.url.path.startswith("/api"):
+        from trafficdash.api.deps import authenticate_request
+
+        def check() -> None:
+            with db.session_scope() as session:
+                authenticate_request(request, session)
+
+        try:
+            await run_in_threadpool(check)
+        except HTTPException as unauthorized:
+            return await http_exception_handler(request, unauthorized)
+    return await request_validation_exception_handler(request, exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -14,7 +14,7 @@ from trafficdash.analytics import service
 from trafficdash.analytics.cache import Question
 from trafficdash.analytics.schemas import Breakdown, DailySeries, Dimension, Filters, SummaryResponse
 from trafficdash.api.analytics_params import FilterQuery, FilterQueryDep, resolve_filters, service_errors
-from trafficdash.api.deps import UserIdDep
+from trafficdash.api.deps import authenticate_request
 
 router = APIRouter(prefix="/insights", tags=["insights"])
 
@@ -38,13 +38,15 @@ def _json(body: bytes) -> Response:
 
 
 async def _answer(
-    user_id: int, query: FilterQuery, question: Callable[[Session, int, Filters], Question]
+    request: Request, query: FilterQuery, question: Callable[[Session, int, Filters], Question]
 ) -> bytes:
-    """Filters and the service in one worker-thread hop (a cache hit is a few milliseconds; one
-    hop per dependency would be a good share of them)."""
+    """The caller, the filters and the service in one worker-thread hop and one transaction (a
+    cache hit is a few milliseconds; a hop and a transaction per step would be a good share of
+    them). A stranger gets the 401 before anything about the query (see api.errors)."""
 
     def work() -> bytes:
         with db.session_scope() as session:
+            user_id = authenticate_request(request, session).id
             filters = resolve_filters(session, user_id, query)
             with service_errors():
                 return question(session, user_id, filters).json()
@@ -58,8 +60,8 @@ async def _answer(
     summary="KPIs of a range with their change vs the comparison period",
     responses=NOT_FOUND,
 )
-async def insights_summary(user_id: UserIdDep, query: FilterQueryDep) -> Response:
-    return _json(await _answer(user_id, query, service.summary_question))
+async def insights_summary(request: Request, query: FilterQueryDep) -> Response:
+    return _json(await _answer(request, query, service.summary_question))
 
 
 @router.get(
@@ -68,8 +70,8 @@ async def insights_summary(user_id: UserIdDep, query: FilterQueryDep) -> Respons
     summary="One point per day, with the comparison period",
     responses=NOT_FOUND,
 )
-async def insights_daily(user_id: UserIdDep, query: FilterQueryDep) -> Response:
-    return _json(b'{"groups":' + await _answer(user_id, query, service.daily_question) + b"}")
+async def insights_daily(request: Request, query: FilterQueryDep) -> Response:
+    return _json(b'{"groups":' + await _answer(request, query, service.daily_question) + b"}")
 
 
 @router.get(
@@ -78,9 +80,9 @@ async def insights_daily(user_id: UserIdDep, query: FilterQueryDep) -> Response:
     summary="Split by placement, device, age x gender or country",
     responses=NOT_FOUND,
 )
-async def insights_breakdown(user_id: UserIdDep, query: FilterQueryDep, dimension: Dimension) -> Response:
+async def insights_breakdown(request: Request, query: FilterQueryDep, dimension: Dimension) -> Response:
     body = await _answer(
-        user_id,
+        request,
         query,
         lambda session, user_id, filters: service.breakdown_question(session, user_id, filters, dimension),
     )
