@@ -6,26 +6,53 @@ and the cache, so the embedded default runs exactly the production code paths.
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import weakref
 
 import fakeredis
 import redis
+import redis.asyncio
 
 from trafficdash.settings import Settings, get_settings
 
 _lock = threading.Lock()
 _client: redis.Redis | None = None
 _fake_server: fakeredis.FakeServer | None = None
+# asyncio connections belong to the event loop that opened them: one client per loop.
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _stand_in() -> fakeredis.FakeServer:
+    global _fake_server
+    if _fake_server is None:
+        _fake_server = fakeredis.FakeServer()
+    return _fake_server
 
 
 def connect(settings: Settings | None = None) -> redis.Redis:
     settings = settings or get_settings()
     if settings.redis_url:
         return redis.Redis.from_url(settings.redis_url, health_check_interval=30)
-    global _fake_server
-    if _fake_server is None:
-        _fake_server = fakeredis.FakeServer()
-    return fakeredis.FakeRedis(server=_fake_server)
+    return fakeredis.FakeRedis(server=_stand_in())
+
+
+def get_async_redis() -> redis.asyncio.Redis:
+    """The asyncio client of the running event loop, on the same server (or stand-in) as
+    ``get_redis()``: for code on the event loop, which must not wait on a socket."""
+    loop = asyncio.get_running_loop()
+    with _lock:
+        client = _async_clients.get(loop)
+        if client is None:
+            settings = get_settings()
+            if settings.redis_url:
+                client = redis.asyncio.Redis.from_url(settings.redis_url, health_check_interval=30)
+            else:
+                client = fakeredis.FakeAsyncRedis(server=_stand_in())
+            _async_clients[loop] = client
+        return client
 
 
 def get_redis() -> redis.Redis:
@@ -45,6 +72,7 @@ def reset() -> None:
             _client.close()
         _client = None
         _fake_server = None
+        _async_clients.clear()
 
 
 def ping(client: redis.Redis | None = None) -> bool:

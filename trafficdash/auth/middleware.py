@@ -93,7 +93,9 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def rate_limit_hit(bucket: str, identity: str, limit: int, window: int = RATE_WINDOW_SECONDS) -> int | None:
+async def rate_limit_hit(
+    bucket: str, identity: str, limit: int, window: int = RATE_WINDOW_SECONDS
+) -> int | None:
     """Count one request in a fixed window; the seconds to wait when over the limit, else None.
 
     Fixed windows in Redis are shared by every web replica. If Redis is down the request is let
@@ -103,11 +105,10 @@ def rate_limit_hit(bucket: str, identity: str, limit: int, window: int = RATE_WI
     window_start = int(now // window) * window
     key = f"{RATE_KEY_PREFIX}:{bucket}:{identity}:{window_start}"
     try:
-        client = redis_conn.get_redis()
-        pipe = client.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, window + 1)
-        count, _ = pipe.execute()
+        async with redis_conn.get_async_redis().pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window + 1)
+            count, _ = await pipe.execute()
     except redis.RedisError as exc:
         log.warning("rate limiter unavailable, request allowed: %s", exc)
         return None
@@ -144,11 +145,13 @@ class RateLimitMiddleware:
         settings = get_settings()
         wait: int | None = None
         if path.startswith("/api/") or path == "/api":
-            wait = rate_limit_hit(
+            wait = await rate_limit_hit(
                 "api", _identity(scope, Headers(scope=scope)), settings.api_rate_limit_per_minute
             )
         elif path in LOGIN_ROUTES:
-            wait = rate_limit_hit("login", f"ip:{_client_ip(scope)}", settings.login_rate_limit_per_minute)
+            wait = await rate_limit_hit(
+                "login", f"ip:{_client_ip(scope)}", settings.login_rate_limit_per_minute
+            )
         if wait is not None:
             response = JSONResponse(
                 {"detail": f"Too many requests. Try again in {wait} seconds."},
