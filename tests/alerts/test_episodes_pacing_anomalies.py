@@ -118,6 +118,8 @@ def test_pacing_rule_on_the_sandbox_budgets(data):
     assert lookalike.values["actual_to_date"] == "700.14"
     assert lookalike.values["projected"] == "1400.28"
     assert lookalike.values["off_by_pct"] == "-9.60" and lookalike.holds is False
+    # People read the amounts in the account's currency.
+    assert "daily budget R$1,549.00): spent R$700.14 vs R$774.50 expected" in lookalike.message
     # Ad sets with their own budgets are checked too (the Lookalike's ad sets share the campaign's).
     assert {o.values["level"] for o in outcome.observations} == {"campaign", "adset"}
     assert len(outcome.observations) == 5
@@ -149,7 +151,7 @@ def test_anomalies_find_an_injected_spike_on_instagram_reels(data):
     spend = next(a for a in found if a.metric == "spend")
     weekday = day.strftime("%A")
     # That Thursday's Reels spend was already above its median; x4 makes it 5.1x the usual Thursday.
-    assert spend.message.startswith(f"Spend on Instagram · Reels is 5.1x its usual {weekday} (1,367.20 on ")
+    assert spend.message.startswith(f"Spend on Instagram · Reels is 5.1x its usual {weekday} (R$1,367.20 on ")
     assert spend.values["ratio"] == "5.09" and spend.kind == "anomaly" and spend.user_id is None
     assert len(spend.values["history"]) == anomalies.WEEKS
     with db.session_scope() as session:  # everyone who sees the account sees it

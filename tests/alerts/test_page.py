@@ -21,7 +21,7 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     user.find(content="Evaluate now").click()
     await user.should_see("1 alert(s) fired")
     await user.should_see("firing")
-    await user.should_see("Loja Brasil: ROAS is 0.6488 (threshold 1.00).")
+    await user.should_see("Loja Brasil: ROAS is 0.65x (threshold 1.00x).")
     await user.should_see(marker="alert-bell")
     user.find(content="Acknowledge").click()
     await user.should_see("Acknowledged 20")  # "Acknowledged <date>" replaces the button

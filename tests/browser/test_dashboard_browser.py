@@ -18,7 +18,7 @@ from tests.browser.live_app import (
     sign_in_with_sandbox,
     wait_for_data,
 )
-from trafficdash.ui.formatters import format_metric
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui.pages.overview import OVERVIEW_KPIS
 
 pytestmark = pytest.mark.browser

@@ -16,11 +16,11 @@ from tests.ui.conftest import open_as
 from trafficdash import db
 from trafficdash.analytics import service as analytics
 from trafficdash.analytics.schemas import Filters
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.jobs.queues import connection
 from trafficdash.jobs.runner import make_worker
 from trafficdash.models import AdAccountAccess, SyncRun, SyncStatus
 from trafficdash.models import User as AppUser
-from trafficdash.ui.formatters import format_metric
 
 
 async def test_sync_now_shows_progress_then_the_refreshed_history(user: User, world) -> None:

@@ -11,8 +11,8 @@ from trafficdash import db
 from trafficdash.analytics import service
 from trafficdash.analytics.schemas import Filters
 from trafficdash.i18n import format_money
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount
-from trafficdash.ui.formatters import format_metric
 
 WEEK2 = {"since": date(2024, 1, 8), "until": date(2024, 1, 14)}
 

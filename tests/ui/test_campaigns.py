@@ -9,7 +9,7 @@ from tests.ui.conftest import World, open_as, settled, until
 from trafficdash import db
 from trafficdash.analytics import service
 from trafficdash.analytics.schemas import Filters
-from trafficdash.ui.formatters import format_metric
+from trafficdash.i18n.metric_format import format_metric
 
 WEEK2 = {"since": date(2024, 1, 8), "until": date(2024, 1, 14)}
 

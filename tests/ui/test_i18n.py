@@ -13,7 +13,7 @@ from trafficdash.i18n import (
     t,
 )
 from trafficdash.i18n.messages import MESSAGES
-from trafficdash.ui.formatters import format_metric
+from trafficdash.i18n.metric_format import format_metric
 
 
 def test_both_locales_have_every_message() -> None:

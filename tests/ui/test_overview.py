@@ -11,8 +11,8 @@ from tests.ui.conftest import World, open_as, settled
 from trafficdash import db
 from trafficdash.analytics import service
 from trafficdash.analytics.schemas import Filters
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui import state as state_module
-from trafficdash.ui.formatters import format_metric
 from trafficdash.ui.pages.overview import OVERVIEW_KPIS
 from trafficdash.ui.state import STORAGE_KEY
 

@@ -24,6 +24,7 @@ from trafficdash.alerts.observe import local_today
 from trafficdash.analytics import service as analytics
 from trafficdash.analytics.schemas import Filters
 from trafficdash.db import utcnow
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount, AdAccountAccess, Alert
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class Finding:
     usual: Decimal  # the median of the same weekday
     z: Decimal
     history: tuple[Decimal, ...]
+    currency: str  # the account's: spend reads as money
 
     @property
     def ratio(self) -> Decimal | None:
@@ -66,15 +68,18 @@ class Finding:
     def explanation(self) -> str:
         where = f" on {self.slice_label}" if self.slice_label else ""
         weekday = WEEKDAYS[self.day.weekday()]
-        usual = f"{_fmt(self.usual)} is the median of the last {len(self.history)} {weekday}s"
+        usual = f"{self._shown(self.usual)} is the median of the last {len(self.history)} {weekday}s"
         r = self.ratio
         if r is None:
-            what = f"is {_fmt(self.value)}, usually nothing"
+            what = f"is {self._shown(self.value)}, usually nothing"
         elif r >= 1:
             what = f"is {_fmt(r, 1)}x its usual {weekday}"
         else:
             what = f"is {_fmt((1 - r) * 100, 0)}% below its usual {weekday}"
-        return f"{self.metric.capitalize()}{where} {what} ({_fmt(self.value)} on {self.day.isoformat()}; {usual})."
+        return f"{self.metric.capitalize()}{where} {what} ({self._shown(self.value)} on {self.day.isoformat()}; {usual})."
+
+    def _shown(self, value: Decimal) -> str:
+        return format_metric(self.metric, value, self.currency, "en")
 
 
 def _fmt(value: Decimal, places: int = 2) -> str:
@@ -123,6 +128,7 @@ def find_anomalies(session: Session, account_id: int, day: date) -> list[Finding
     series = analytics.daily(session, user_id, filters)
     if not series:
         return []
+    currency = series[0].currency
     points = {p.date: p for p in series[0].points}
     delivered = [d for d, p in sorted(points.items()) if p.impressions > 0]
     first_day = delivered[0] if delivered else None
@@ -135,8 +141,8 @@ def find_anomalies(session: Session, account_id: int, day: date) -> list[Finding
         history = [Decimal(getattr(points[d], metric)) for d in baseline]
         flagged, usual, z = detect(metric, value, history)
         if flagged:
-            out.append(Finding(metric, "account", "", day, value, usual, z, tuple(history)))
-    out.extend(_placement_findings(session, user_id, account_id, day, baseline))
+            out.append(Finding(metric, "account", "", day, value, usual, z, tuple(history), currency))
+    out.extend(_placement_findings(session, user_id, account_id, day, baseline, currency))
     return out
 
 
@@ -149,7 +155,7 @@ def _placement_cells(
 
 
 def _placement_findings(
-    session: Session, user_id: int, account_id: int, day: date, baseline: list[date]
+    session: Session, user_id: int, account_id: int, day: date, baseline: list[date], currency: str
 ) -> list[Finding]:
     today_cells = _placement_cells(session, user_id, account_id, day)
     past = [_placement_cells(session, user_id, account_id, d) for d in baseline]
@@ -165,7 +171,15 @@ def _placement_findings(
             if flagged:
                 out.append(
                     Finding(
-                        metric, f"placement:{key[0]}:{key[1]}", label, day, value, usual, z, tuple(history)
+                        metric,
+                        f"placement:{key[0]}:{key[1]}",
+                        label,
+                        day,
+                        value,
+                        usual,
+                        z,
+                        tuple(history),
+                        currency,
                     )
                 )
     return out

@@ -25,6 +25,7 @@ from trafficdash.analytics import service as analytics
 from trafficdash.analytics.entities import MAX_PAGE_SIZE
 from trafficdash.analytics.metrics import HUNDRED, ratio
 from trafficdash.analytics.schemas import Filters, Metrics
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount, AdSet, AlertRule, Campaign
 
 ACTIVE = "ACTIVE"
@@ -65,12 +66,21 @@ def _num(value: Any) -> str | None:
     return str(value)
 
 
+def _shown(metric: str, value: Any, currency: str) -> str:
+    """A value as a message shows it: money in the account's currency, counts, percent, ROAS."""
+    return format_metric(metric, value, currency, "en")
+
+
 def _metric_of(metrics: dict[str, Any], name: str) -> Any:
     return metrics.get(name)
 
 
 def judge(
-    rule: AlertRule, current: dict[str, Any], previous: dict[str, Any] | None, window_days: int
+    rule: AlertRule,
+    current: dict[str, Any],
+    previous: dict[str, Any] | None,
+    window_days: int,
+    currency: str,
 ) -> tuple[bool | None, dict[str, Any], str]:
     """Apply the rule's condition and minimum volume to one subject's metrics."""
     value = _metric_of(current, rule.metric)
@@ -87,15 +97,24 @@ def judge(
     }
     label = METRIC_LABELS.get(rule.metric, rule.metric)
     if rule.min_spend is not None and spend < rule.min_spend:
-        return None, values, f"spend {_num(spend)} is below the minimum {_num(rule.min_spend)}"
+        return (
+            None,
+            values,
+            f"spend {_shown('spend', spend, currency)} is below the minimum "
+            f"{_shown('spend', rule.min_spend, currency)}",
+        )
     if rule.min_impressions is not None and impressions < rule.min_impressions:
-        return None, values, f"{impressions} impressions, below the minimum {rule.min_impressions}"
+        shown, minimum = (_shown("impressions", n, currency) for n in (impressions, rule.min_impressions))
+        return None, values, f"{shown} impressions, below the minimum {minimum}"
     if value is None:
         return None, values, f"{label} has no value"
-    if rule.condition == "above":
-        return value > rule.threshold, values, f"{label} is {_num(value)} (threshold {_num(rule.threshold)})"
-    if rule.condition == "below":
-        return value < rule.threshold, values, f"{label} is {_num(value)} (threshold {_num(rule.threshold)})"
+    if rule.condition in ("above", "below"):
+        holds = value > rule.threshold if rule.condition == "above" else value < rule.threshold
+        text = (
+            f"{label} is {_shown(rule.metric, value, currency)} "
+            f"(threshold {_shown(rule.metric, rule.threshold, currency)})"
+        )
+        return holds, values, text
     base = (previous or {}).get(rule.metric)
     if base is not None and rule.metric in ADDITIVE_METRICS and rule.baseline == "trailing_7d":
         # The trailing sum covers 7 days: compare the window with as many average days.
@@ -105,7 +124,10 @@ def judge(
     values["change_pct"] = _num(pct)
     if pct is None:
         return None, values, f"{label} has no baseline to compare with"
-    text = f"{label} is {_num(value)}, {_num(abs(pct))}% {'above' if pct >= 0 else 'below'} its baseline {_num(base)}"
+    text = (
+        f"{label} is {_shown(rule.metric, value, currency)}, {_num(abs(pct))}% "
+        f"{'above' if pct >= 0 else 'below'} its baseline {_shown(rule.metric, base, currency)}"
+    )
     if rule.condition == "change_above":
         return pct > rule.threshold, values, text
     return pct < -rule.threshold, values, text
@@ -142,7 +164,7 @@ def metric_observations(
         group = resp.groups[0] if resp.groups else None
         current = {k: v.value for k, v in group.kpis.items()} if group else {}
         previous = {k: v.previous for k, v in group.kpis.items()} if group else None
-        holds, values, text = judge(rule, current, previous, days)
+        holds, values, text = judge(rule, current, previous, days, account.currency)
         out.append(
             _observation(rule, f"account:{account.id}", account.name, None, holds, values, text, since, until)
         )
@@ -151,7 +173,9 @@ def metric_observations(
         {"campaign_ids": [rule.campaign_id]} if rule.campaign_id else {"statuses": [ACTIVE]}
     )
     for row in _campaign_rows(session, rule, _filters(rule, since, until, **extra)):
-        holds, values, text = judge(rule, _metrics_dict(row.metrics) or {}, _metrics_dict(row.previous), days)
+        holds, values, text = judge(
+            rule, _metrics_dict(row.metrics) or {}, _metrics_dict(row.previous), days, account.currency
+        )
         out.append(
             _observation(rule, f"campaign:{row.id}", row.name, row.id, holds, values, text, since, until)
         )
@@ -253,22 +277,29 @@ def pacing_observations(
             p = pacing_of(session, rule, account, entity, level, now)
             if p is None:
                 continue
-            out.append(_pacing_observation(rule, level, entity, p, tolerance))
+            out.append(_pacing_observation(rule, level, entity, p, tolerance, account.currency))
     return out
 
 
 def _pacing_observation(
-    rule: AlertRule, level: str, entity: Campaign | AdSet, p: pacing.Pacing, tolerance: Decimal
+    rule: AlertRule,
+    level: str,
+    entity: Campaign | AdSet,
+    p: pacing.Pacing,
+    tolerance: Decimal,
+    currency: str,
 ) -> Observation:
     off = p.off_by
     judged = p.elapsed_share >= pacing.MIN_ELAPSED_SHARE and off is not None
     holds = p.is_off(tolerance) if judged else None
     speed = "" if off is None else f"{_num(abs(off) * HUNDRED)}% {'ahead of' if off >= 0 else 'behind'} plan"
     what = "ad set" if level == "adset" else "campaign"
+    budget, spent, expected, projected = (
+        _shown("spend", v, currency) for v in (p.budget, p.actual_to_date, p.expected_to_date, p.projected)
+    )
     message = (
-        f"{entity.name} ({what}, {p.budget_type} budget {_num(p.budget)}): spent {_num(p.actual_to_date)} "
-        f"vs {_num(p.expected_to_date)} expected by now, {speed}; projected {_num(p.projected)} by the end "
-        f"of the {'day' if p.budget_type == 'daily' else 'flight'}."
+        f"{entity.name} ({what}, {p.budget_type} budget {budget}): spent {spent} vs {expected} expected "
+        f"by now, {speed}; projected {projected} by the end of the {'day' if p.budget_type == 'daily' else 'flight'}."
     )
     values = {
         "level": level,

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from trafficdash.i18n.metric_format import MONEY_KEYS, PERCENT_KEYS
 from trafficdash.ui import theme
 
 ECHARTS_THEME: dict[str, Any] = {
@@ -46,9 +47,6 @@ ECHARTS_THEME: dict[str, Any] = {
     "pie": {"itemStyle": {"borderColor": theme.SURFACE, "borderWidth": 2}},
     "visualMap": {"textStyle": {"color": theme.TEXT_MUTED}},
 }
-
-MONEY_KEYS = frozenset({"spend", "cpc", "cpm", "cpa", "conversion_value"})
-PERCENT_KEYS = frozenset({"ctr"})
 
 
 def _num(value: Decimal | int | None) -> float | None:

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from trafficdash.analytics.schemas import EntityPage, EntityRow
 from trafficdash.i18n import format_change_percent, format_money, t
-from trafficdash.ui.formatters import format_metric
+from trafficdash.i18n.metric_format import format_metric
 
 TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
 PAGE_SIZES = (10, 25, 50, 100)

@@ -7,8 +7,8 @@ from nicegui import ui
 
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import format_change_percent, t
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui import theme
-from trafficdash.ui.formatters import format_metric
 
 # The accent stripe of each card, so the grid reads as groups: volume, cost, outcome.
 ACCENTS = {

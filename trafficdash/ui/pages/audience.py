@@ -7,11 +7,11 @@ from nicegui import run, ui
 
 from trafficdash.analytics.schemas import Breakdown
 from trafficdash.i18n import current_locale, format_percent, t
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui import data
 from trafficdash.ui.components.breakdown_charts import age_gender_heatmap
 from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
-from trafficdash.ui.formatters import format_metric
 from trafficdash.ui.frame import frame
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
 from trafficdash.ui.session_user import login_redirect, page_user

@@ -7,6 +7,7 @@ from nicegui import run, ui
 
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import current_locale, t
+from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui import data
 from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts, open_alerts_card
 from trafficdash.ui.components.breakdown_charts import donut_card
@@ -17,7 +18,6 @@ from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
 from trafficdash.ui.components.sync_button import on_synced
 from trafficdash.ui.components.trend_chart import TrendChart
-from trafficdash.ui.formatters import format_metric
 from trafficdash.ui.frame import frame
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
 from trafficdash.ui.session_user import login_redirect, page_user

@@ -1,14 +1,15 @@
 """One place that knows how each metric reads: money in the account's currency, counts,
-percent, ROAS multiple. Pages and components format through here, never by hand.
+percent, ROAS multiple. Pages, components and alert messages format through here, never by hand.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from trafficdash.i18n import format_money, format_number, format_percent, format_ratio
-from trafficdash.ui.charts import MONEY_KEYS
+from trafficdash.i18n.formatting import format_money, format_number, format_percent, format_ratio
 
+MONEY_KEYS = frozenset({"spend", "cpc", "cpm", "cpa", "conversion_value"})
+PERCENT_KEYS = frozenset({"ctr"})
 COUNT_KEYS = frozenset({"impressions", "reach", "clicks", "link_clicks"})
 
 
