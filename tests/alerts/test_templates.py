@@ -79,3 +79,23 @@ def test_an_active_campaign_that_delivered_nothing_today(data):
     with db.session_scope() as session:
         rebuild(session, data.account_id, TODAY, TODAY)
     assert firing(evaluate(rule_id)) == {"[Sales] Black Friday 03"}
+
+
+def test_every_template_reads_as_one_line_in_both_languages() -> None:
+    from trafficdash.alerts.rules import TEMPLATES, describe, spec_from_template
+
+    lines = {
+        t.key: (describe(spec_from_template(t.key, 1)), describe(spec_from_template(t.key, 1), "pt_BR"))
+        for t in TEMPLATES
+    }
+    assert lines["roas_below_1"] == (
+        "ROAS below 1, last 3 days (spend at least 50)",
+        "ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos 50)",
+    )
+    assert lines["cpa_above_7d_average"] == (
+        "CPA 30% above the trailing 7 days, yesterday (spend at least 50)",
+        "CPA 30% acima dos 7 dias anteriores, ontem (gasto de pelo menos 50)",
+    )
+    assert lines["pacing_off"][1] == "Ritmo do orçamento desviado em mais de 25%"
+    # No key leaks through as text.
+    assert not any("rule." in line for pair in lines.values() for line in pair), lines

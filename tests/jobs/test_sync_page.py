@@ -105,6 +105,6 @@ def test_next_runs_show_in_the_accounts_time_zone() -> None:
     from trafficdash.ui.pages.sync import _when
 
     nightly = datetime(2026, 11, 30, 6, tzinfo=UTC)  # the 03:00 re-read of a Sao Paulo account
-    assert _when(nightly, "America/Sao_Paulo") == "2026-11-30 03:00"
-    assert _when(nightly, "Asia/Tokyo") == "2026-11-30 15:00"
+    assert _when(nightly, "America/Sao_Paulo") == "Nov 30, 2026 03:00"
+    assert _when(nightly, "Asia/Tokyo", "pt_BR") == "30/11/2026 15:00"
     assert _when(None, "America/Sao_Paulo") == "—"

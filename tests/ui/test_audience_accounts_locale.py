@@ -80,6 +80,12 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     await user.should_see("08/01/2024")  # the range, in Brazilian date order
     await user.open("/campaigns")
     await user.should_see("Campanhas")
+    await user.open("/sync")
+    for text in ("Agendamentos", "Histórico", "Releitura noturna", "A cada 3 horas"):
+        await user.should_see(text)
+    await user.open("/alerts")
+    for text in ("Modelos", "ROAS abaixo de 1", "Nenhuma regra ainda: escolha um modelo acima."):
+        await user.should_see(text)
     user.find(marker="locale-switch").elements.pop().set_value("en")
     await user.open("/campaigns")
     await user.should_see("Campaigns")

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from trafficdash.alerts import pacing
 from trafficdash.alerts.rules import (
     ADDITIVE_METRICS,
-    METRIC_LABELS,
     TRAILING_DAYS,
     baseline_range,
     window_range,
@@ -25,6 +24,7 @@ from trafficdash.analytics import service as analytics
 from trafficdash.analytics.entities import MAX_PAGE_SIZE
 from trafficdash.analytics.metrics import HUNDRED, ratio
 from trafficdash.analytics.schemas import Filters, Metrics
+from trafficdash.i18n import t
 from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount, AdSet, AlertRule, Campaign
 
@@ -95,7 +95,7 @@ def judge(
         "spend": _num(spend),
         "impressions": impressions,
     }
-    label = METRIC_LABELS.get(rule.metric, rule.metric)
+    label = t(f"rule.metric.{rule.metric}", "en", default=rule.metric)
     if rule.min_spend is not None and spend < rule.min_spend:
         return (
             None,

@@ -8,6 +8,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from trafficdash.i18n import t
+
 MetricName = Literal[
     "spend", "cpa", "roas", "ctr", "cpm", "cpc", "frequency", "conversions", "impressions", "clicks"
 ]
@@ -23,25 +25,6 @@ CHANNELS: tuple[str, ...] = get_args(Channel)
 # Sums over a window; a trailing baseline of these is scaled to the window's length.
 ADDITIVE_METRICS = frozenset({"spend", "conversions", "impressions", "clicks"})
 TRAILING_DAYS = 7
-
-METRIC_LABELS = {
-    "spend": "Spend",
-    "cpa": "CPA",
-    "roas": "ROAS",
-    "ctr": "CTR",
-    "cpm": "CPM",
-    "cpc": "CPC",
-    "frequency": "Frequency",
-    "conversions": "Conversions",
-    "impressions": "Impressions",
-    "clicks": "Clicks",
-}
-WINDOW_LABELS = {
-    "today": "today",
-    "yesterday": "yesterday",
-    "last_3d": "last 3 days",
-    "last_7d": "last 7 days",
-}
 
 
 class InvalidRule(ValueError):
@@ -217,28 +200,31 @@ def spec_from_template(key: str, ad_account_id: int, **overrides: object) -> Rul
     return RuleSpec(ad_account_id=ad_account_id, template=key, **data)  # type: ignore[arg-type]
 
 
-def describe(rule: object) -> str:
-    """One line a marketer reads: "CPA 30% above the trailing 7 days, yesterday (spend at least 50)"."""
+def describe(rule: object, locale: str | None = "en") -> str:
+    """One line a marketer reads: "CPA 30% above the trailing 7 days, yesterday (spend at least 50)".
+
+    English by default (the API's ``description``); pages pass the reader's locale.
+    """
     kind = getattr(rule, "kind", "metric")
-    threshold = getattr(rule, "threshold", Decimal(0))
+    threshold = _num(getattr(rule, "threshold", Decimal(0)))
     if kind == "pacing":
-        return f"Budget pacing off by more than {_num(threshold)}%"
-    metric = METRIC_LABELS.get(getattr(rule, "metric", ""), getattr(rule, "metric", ""))
+        return t("rule.pacing", locale, threshold=threshold)
+    metric_key = getattr(rule, "metric", "")
+    metric = t(f"rule.metric.{metric_key}", locale, default=metric_key)
     condition = getattr(rule, "condition", "above")
-    window = WINDOW_LABELS.get(getattr(rule, "window", ""), "")
-    if condition in ("above", "below"):
-        text = f"{metric} {condition} {_num(threshold)}, {window}"
-    else:
-        base = (
-            "the trailing 7 days" if getattr(rule, "baseline", "") == "trailing_7d" else "the previous period"
-        )
-        word = "above" if condition == "change_above" else "below"
-        text = f"{metric} {_num(threshold)}% {word} {base}, {window}"
+    window = t(f"rule.window.{getattr(rule, 'window', '')}", locale, default="")
+    base = t(
+        "rule.base.trailing_7d"
+        if getattr(rule, "baseline", "") == "trailing_7d"
+        else "rule.base.previous_period",
+        locale,
+    )
+    text = t(f"rule.{condition}", locale, metric=metric, threshold=threshold, window=window, base=base)
     volumes = []
     if getattr(rule, "min_spend", None):
-        volumes.append(f"spend at least {_num(rule.min_spend)}")  # type: ignore[attr-defined]
+        volumes.append(t("rule.min_spend", locale, amount=_num(rule.min_spend)))  # type: ignore[attr-defined]
     if getattr(rule, "min_impressions", None):
-        volumes.append(f"at least {rule.min_impressions} impressions")  # type: ignore[attr-defined]
+        volumes.append(t("rule.min_impressions", locale, count=rule.min_impressions))  # type: ignore[attr-defined]
     return text + (f" ({', '.join(volumes)})" if volumes else "")
 
 

@@ -32,6 +32,8 @@ GLOBAL_CSS = f"""
 body, .q-page, .nicegui-content {{ background: var(--td-bg); color: var(--td-text); font-family: {FONT_STACK}; }}
 .td-card {{ background: var(--td-surface); border: 1px solid var(--td-border); border-radius: 14px;
   box-shadow: 0 1px 2px rgba(0,0,0,.3), 0 8px 24px rgba(2,6,23,.35); }}
+/* A card inside a card section: one step lighter, no second shadow. */
+.td-card-inner {{ background: var(--td-surface-raised); border: 1px solid var(--td-border); border-radius: 12px; }}
 .td-muted {{ color: var(--td-muted); }}
 .td-gradient-text {{ background: linear-gradient(90deg, {PRIMARY}, {SECONDARY}); -webkit-background-clip: text;
   background-clip: text; color: transparent; }}

@@ -11,6 +11,7 @@ from trafficdash.alerts import service
 from trafficdash.alerts.evaluation import evaluate_rule
 from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe
 from trafficdash.auth.access import AccountNotFound, NotAdmin, visible_accounts
+from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
@@ -24,7 +25,14 @@ STATE_COLORS = {
 
 
 def _when(value: datetime | None) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else "—"
+    return format_datetime(value.astimezone(), current_locale()) if value else NO_VALUE
+
+
+def _section(title: str) -> ui.column:
+    column = ui.column().classes("td-card w-full p-4 gap-3")
+    with column:
+        ui.label(title).classes("text-lg font-semibold")
+    return column
 
 
 class AlertsPage:
@@ -36,37 +44,44 @@ class AlertsPage:
 
     def render(self) -> None:
         if not self.accounts:
-            ui.label("Connect an ad account to set up alerts.").classes("td-muted")
+            ui.label(t("alerts.connect_first")).classes("td-muted")
             return
-        with ui.row().classes("items-center gap-4"):
-            ui.select(self.accounts, value=self.account_id, label="Ad account").bind_value(
+        with _section(t("alerts.templates")):
+            ui.label(t("alerts.templates.text")).classes("td-muted text-sm")
+            ui.select(self.accounts, value=self.account_id, label=t("alerts.account")).bind_value(
                 self, "account_id"
-            ).classes("min-w-64").mark("alert-account")
-        ui.label("Templates").classes("text-lg font-semibold")
-        with ui.row().classes("w-full gap-3"):
-            for template in TEMPLATES:
-                with ui.card().classes("w-72 gap-2"):
-                    ui.label(template.title).classes("font-medium")
-                    ui.label(template.description).classes("text-sm td-muted")
-                    ui.button("Use", on_click=lambda _, k=template.key: self.create(k)).props(
-                        "flat dense"
-                    ).mark(f"template-{template.key}")
-        ui.label("Rules").classes("text-lg font-semibold")
-        self.rules()
-        ui.label("History").classes("text-lg font-semibold")
-        self.history()
+            ).props("dark outlined dense").classes("min-w-[16rem]").mark("alert-account")
+            with ui.element("div").classes("grid grid-cols-1 sm:grid-cols-2 xl:grid-cols-3 gap-3 w-full"):
+                for template in TEMPLATES:
+                    with ui.column().classes("td-card-inner p-3 gap-1 justify-between"):
+                        with ui.column().classes("gap-1"):
+                            ui.label(
+                                t(f"alerts.template.{template.key}.title", default=template.title)
+                            ).classes("font-medium")
+                            ui.label(
+                                t(f"alerts.template.{template.key}.description", default=template.description)
+                            ).classes("text-sm td-muted")
+                        ui.button(
+                            t("alerts.use"), icon="add", on_click=lambda _, k=template.key: self.create(k)
+                        ).props("flat dense no-caps").mark(f"template-{template.key}")
+        with _section(t("alerts.rules")):
+            self.rules()
+        with _section(t("alerts.history")):
+            self.history()
 
     def create(self, key: str) -> None:
         if self.account_id is None:
             return
         try:
             with db.session_scope() as session:
-                rule = service.create_from_template(session, self.user_id, key, self.account_id)
+                name = t(f"alerts.template.{key}.title", default="")
+                overrides = {"name": name} if name else {}
+                rule = service.create_from_template(session, self.user_id, key, self.account_id, **overrides)
                 name = rule.name
         except (InvalidRule, AccountNotFound, NotAdmin) as exc:
             ui.notify(str(exc), type="negative")
             return
-        ui.notify(f"Rule created: {name}", type="positive")
+        ui.notify(t("alerts.created", name=name), type="positive")
         self.rules.refresh()
 
     def evaluate(self, rule_id: int) -> None:
@@ -74,7 +89,7 @@ class AlertsPage:
             rule = service.get_rule(session, self.user_id, rule_id)
             outcome = evaluate_rule(session, rule)
         if outcome.fired:
-            ui.notify(f"{len(outcome.fired)} alert(s) fired", type="warning")
+            ui.notify(t("alerts.fired", count=len(outcome.fired)), type="warning")
         self.rules.refresh()
         self.history.refresh()
 
@@ -91,38 +106,52 @@ class AlertsPage:
     def acknowledge(self, alert_id: int) -> None:
         with db.session_scope() as session:
             service.acknowledge(session, self.user_id, alert_id)
-        ui.notify("Acknowledged", type="positive")
+        ui.notify(t("alerts.acknowledged_toast"), type="positive")
         self.history.refresh()
 
     @ui.refreshable_method
     def rules(self) -> None:
+        locale = current_locale()
         with db.session_scope() as session:
             rules = service.list_rules(session, self.user_id)
             rows = [
-                (r.id, r.name, describe(r), r.state, r.last_evaluated_at, r.last_summary or "", r.muted)
+                (
+                    r.id,
+                    r.name,
+                    describe(r, locale),
+                    r.state,
+                    r.last_evaluated_at,
+                    r.last_summary or "",
+                    r.muted,
+                )
                 for r in rules
             ]
         if not rows:
-            ui.label("No rules yet: pick a template above.").classes("td-muted")
+            ui.label(t("alerts.no_rules")).classes("td-muted")
             return
         for rule_id, name, text, state, evaluated, summary, muted in rows:
-            with ui.card().classes("w-full").mark(f"rule-{rule_id}"):
-                with ui.row().classes("w-full items-center gap-3"):
+            with ui.column().classes("td-card-inner w-full p-3 gap-1").mark(f"rule-{rule_id}"):
+                with ui.row().classes("w-full items-center gap-2"):
                     ui.label(name).classes("font-medium")
-                    ui.badge(state, color=STATE_COLORS.get(state, "grey")).mark("rule-state")
+                    ui.badge(
+                        t(f"alerts.state.{state}", default=state), color=STATE_COLORS.get(state, "grey")
+                    ).mark("rule-state")
                     ui.space()
-                    ui.button("Evaluate now", on_click=lambda _, i=rule_id: self.evaluate(i)).props(
-                        "flat dense"
+                    ui.button(t("alerts.evaluate"), on_click=lambda _, i=rule_id: self.evaluate(i)).props(
+                        "flat dense no-caps"
                     ).mark(f"evaluate-{rule_id}")
                     ui.button(
-                        "Unmute" if muted else "Mute",
+                        t("alerts.unmute") if muted else t("alerts.mute"),
                         on_click=lambda _, i=rule_id, m=muted: self.toggle_mute(i, not m),
-                    ).props("flat dense")
+                    ).props("flat dense no-caps")
                     ui.button(icon="delete", on_click=lambda _, i=rule_id: self.delete(i)).props(
                         "flat dense round"
-                    )
+                    ).tooltip(t("alerts.delete"))
                 ui.label(text).classes("text-sm td-muted")
-                ui.label(f"Last evaluated {_when(evaluated)}: {summary}").classes("text-sm")
+                if evaluated:
+                    ui.label(t("alerts.last_evaluated", when=_when(evaluated), summary=summary)).classes(
+                        "text-sm"
+                    )
 
     @ui.refreshable_method
     def history(self) -> None:
@@ -130,22 +159,25 @@ class AlertsPage:
             alerts = service.list_alerts(session, self.user_id, service.AlertQuery(limit=100))
             rows = [(a.id, a.title, a.message, a.fired_at, a.resolved_at, a.acknowledged_at) for a in alerts]
         if not rows:
-            ui.label("No alerts so far.").classes("td-muted")
+            ui.label(t("alerts.no_alerts")).classes("td-muted")
             return
         for alert_id, title, message, fired, resolved, acked in rows:
-            with ui.card().classes("w-full").mark(f"alert-{alert_id}"):
-                with ui.row().classes("w-full items-center gap-3"):
+            with ui.column().classes("td-card-inner w-full p-3 gap-1").mark(f"alert-{alert_id}"):
+                with ui.row().classes("w-full items-center gap-2"):
                     ui.label(title).classes("font-medium")
-                    ui.badge("resolved" if resolved else "open", color="grey" if resolved else "negative")
+                    ui.badge(
+                        t("alerts.resolved") if resolved else t("alerts.open"),
+                        color="grey" if resolved else "negative",
+                    )
                     ui.space()
                     if acked:
-                        ui.label(f"Acknowledged {_when(acked)}").classes("text-sm td-muted")
+                        ui.label(t("alerts.acknowledged_at", when=_when(acked))).classes("text-sm td-muted")
                     else:
-                        ui.button("Acknowledge", on_click=lambda _, i=alert_id: self.acknowledge(i)).props(
-                            "flat dense"
-                        ).mark(f"ack-{alert_id}")
+                        ui.button(
+                            t("alerts.acknowledge"), on_click=lambda _, i=alert_id: self.acknowledge(i)
+                        ).props("flat dense no-caps").mark(f"ack-{alert_id}")
                 ui.label(message).classes("text-sm")
-                ui.label(f"Fired {_when(fired)}").classes("text-xs td-muted")
+                ui.label(t("alerts.fired_at", when=_when(fired))).classes("text-xs td-muted")
 
 
 def register() -> None:

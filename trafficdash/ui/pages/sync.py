@@ -8,6 +8,7 @@ from nicegui import run, ui
 
 from trafficdash import db
 from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
+from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, format_number, t
 from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.schedules import InvalidSchedule, zone_or_utc
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
@@ -15,22 +16,27 @@ from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
-FREQUENCY_LABELS = {0: "Off", 60: "Every hour", 1440: "Once a day"} | {
-    m: f"Every {m // 60} hours" for m in INTERVAL_CHOICES_MINUTES if m not in (0, 60, 1440)
-}
 STATUS_COLORS = {"succeeded": "positive", "failed": "negative", "abandoned": "warning", "running": "info"}
 
 
-def _when(value: datetime | None, timezone_name: str | None = None) -> str:
+def frequency_labels(locale: str | None = None) -> dict[int, str]:
+    named = {0: "syncpage.freq.off", 60: "syncpage.freq.hour", 1440: "syncpage.freq.day"}
+    return {
+        m: t(named[m], locale) if m in named else t("syncpage.freq.hours", locale, hours=m // 60)
+        for m in INTERVAL_CHOICES_MINUTES
+    }
+
+
+def _when(value: datetime | None, timezone_name: str | None = None, locale: str | None = None) -> str:
     """A moment as wall-clock time in the account's zone (the schedule's own), else the server's."""
     if value is None:
-        return "—"
-    return value.astimezone(zone_or_utc(timezone_name) if timezone_name else None).strftime("%Y-%m-%d %H:%M")
+        return NO_VALUE
+    return format_datetime(value.astimezone(zone_or_utc(timezone_name) if timezone_name else None), locale)
 
 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
-        return "—"
+        return NO_VALUE
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
@@ -73,27 +79,22 @@ class SyncPage:
 
     def render(self) -> None:
         with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label("Sync now").classes("text-lg font-semibold")
-            ui.label("Pull the latest campaigns and insights of the chosen accounts from Meta.").classes(
-                "td-muted text-sm"
-            )
+            ui.label(t("sync.now")).classes("text-lg font-semibold")
+            ui.label(t("syncpage.now.text")).classes("td-muted text-sm")
             with ui.row().classes("items-center gap-4 w-full"):
                 self.picker = (
-                    ui.select({}, multiple=True, label="Accounts (none = all)", on_change=self._picked)
+                    ui.select({}, multiple=True, label=t("syncpage.accounts"), on_change=self._picked)
                     .props("dark outlined dense use-chips clearable")
                     .classes("min-w-[18rem]")
                     .mark("sync-accounts")
                 )
                 sync_button(self.user_id, lambda: self.selected)
         with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label("Schedules").classes("text-lg font-semibold")
-            ui.label(
-                "Each account syncs in the background at its frequency, plus a nightly re-read of recent "
-                "days (Meta restates conversions) at the chosen hour in the account's time zone."
-            ).classes("td-muted text-sm")
+            ui.label(t("syncpage.schedules")).classes("text-lg font-semibold")
+            ui.label(t("syncpage.schedules.text")).classes("td-muted text-sm")
             self.schedules()
         with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label("History").classes("text-lg font-semibold")
+            ui.label(t("syncpage.history")).classes("text-lg font-semibold")
             self.history()
 
     def _picked(self, event) -> None:
@@ -102,37 +103,42 @@ class SyncPage:
     @ui.refreshable_method
     def schedules(self) -> None:
         if not self.schedule_rows:
-            ui.label("No ad account yet.").classes("td-muted")
+            ui.label(t("syncpage.no_accounts")).classes("td-muted")
             return
         self.picker.set_options(
             {s.account_id: s.account_name or f"act_{s.account_id}" for s in self.schedule_rows}
         )
+        locale = current_locale()
         for row in self.schedule_rows:
             with ui.row().classes("items-center gap-4 w-full").mark(f"schedule-{row.account_id}"):
                 with ui.column().classes("gap-0 min-w-[14rem]"):
                     ui.label(row.account_name or f"act_{row.account_id}").classes("font-medium")
                     ui.label(row.timezone_name).classes("text-xs td-muted")
                 frequency = (
-                    ui.select(FREQUENCY_LABELS, value=row.interval_minutes, label="Frequency")
+                    ui.select(
+                        frequency_labels(locale), value=row.interval_minutes, label=t("syncpage.frequency")
+                    )
                     .props("dark outlined dense")
-                    .classes("w-40")
+                    .classes("w-48")
                     .mark(f"frequency-{row.account_id}")
                 )
-                nightly = ui.switch("Nightly re-read", value=row.nightly_enabled).mark(
+                nightly = ui.switch(t("syncpage.nightly"), value=row.nightly_enabled).mark(
                     f"nightly-{row.account_id}"
                 )
                 hour = (
-                    ui.select({h: f"{h:02d}:00" for h in range(24)}, value=row.nightly_hour, label="At")
+                    ui.select(
+                        {h: f"{h:02d}:00" for h in range(24)}, value=row.nightly_hour, label=t("syncpage.at")
+                    )
                     .props("dark outlined dense")
                     .classes("w-24")
                 )
                 with ui.column().classes("gap-0 text-xs td-muted"):
-                    ui.label(f"Next sync: {_when(row.next_sync_at, row.timezone_name)}").mark(
-                        f"next-sync-{row.account_id}"
+                    next_sync = _when(row.next_sync_at, row.timezone_name, locale)
+                    ui.label(t("syncpage.next_sync", when=next_sync)).mark(f"next-sync-{row.account_id}")
+                    nightly_at = _when(
+                        row.next_nightly_at if row.nightly_enabled else None, row.timezone_name, locale
                     )
-                    ui.label(
-                        f"Next nightly: {_when(row.next_nightly_at, row.timezone_name) if row.nightly_enabled else '—'}"
-                    )
+                    ui.label(t("syncpage.next_nightly", when=nightly_at))
 
                 async def save(_=None, account_id=row.account_id, f=frequency, n=nightly, h=hour) -> None:
                     try:
@@ -142,7 +148,7 @@ class SyncPage:
                     except (AccountNotFound, NotAdmin, InvalidSchedule) as exc:
                         ui.notify(str(exc), type="negative")
                         return
-                    ui.notify("Schedule saved", type="positive")
+                    ui.notify(t("syncpage.saved"), type="positive")
                     await self.load()
 
                 frequency.on_value_change(save)
@@ -152,38 +158,73 @@ class SyncPage:
     @ui.refreshable_method
     def history(self) -> None:
         if not self.runs:
-            ui.label("No sync yet.").classes("td-muted").mark("history-empty")
+            ui.label(t("syncpage.no_runs")).classes("td-muted").mark("history-empty")
             return
-        columns = [
-            {"name": "account", "label": "Account", "field": "account", "align": "left"},
-            {"name": "trigger", "label": "Trigger", "field": "trigger", "align": "left"},
-            {"name": "started", "label": "Started", "field": "started", "align": "left"},
-            {"name": "duration", "label": "Duration", "field": "duration", "align": "right"},
-            {"name": "rows", "label": "Rows", "field": "rows", "align": "right"},
-            {"name": "status", "label": "Status", "field": "status", "align": "left"},
-            {"name": "error", "label": "Error", "field": "error", "align": "left"},
-        ]
+        locale = current_locale()
         rows = [
             {
                 "id": r.run_id,
                 "account": r.account_name or f"act_{r.account_id}",
-                "trigger": r.trigger.replace("_", " "),
-                "started": _when(r.started_at or r.created_at),
+                "trigger": t(f"syncpage.trigger.{r.trigger}", locale, default=r.trigger.replace("_", " ")),
+                "started": _when(r.started_at or r.created_at, locale=locale),
                 "duration": _duration(r.duration_seconds),
-                "rows": f"{r.rows:,}",
+                "rows": format_number(r.rows, locale),
                 "status": r.status,
+                "status_label": t(f"sync.{r.status}", locale, default=r.status),
                 "error": r.advice or "",
             }
             for r in self.runs
         ]
-        table = ui.table(columns=columns, rows=rows, row_key="id").props("dark flat dense").classes("w-full")
+        self._history_table(rows)
+        self._history_list(rows)
+
+    def _history_table(self, rows: list[dict]) -> None:
+        """Wider screens: every column."""
+        columns = [
+            {"name": name, "label": t(f"syncpage.col.{name}"), "field": name, "align": align}
+            for name, align in (
+                ("account", "left"),
+                ("trigger", "left"),
+                ("started", "left"),
+                ("duration", "right"),
+                ("rows", "right"),
+                ("status", "left"),
+                ("error", "left"),
+            )
+        ]
+        table = (
+            ui.table(columns=columns, rows=rows, row_key="id")
+            .props("dark flat dense")
+            .classes("w-full gt-xs")
+        )
         table.add_slot(
             "body-cell-status",
             "<q-td :props='props'><q-badge :color=\"{"
             + ", ".join(f"{k}: '{v}'" for k, v in STATUS_COLORS.items())
-            + "}[props.value] || 'grey'\" :label='props.value' /></q-td>",
+            + "}[props.value] || 'grey'\" :label='props.row.status_label' /></q-td>",
         )
         table.mark("sync-history")
+
+    def _history_list(self, rows: list[dict]) -> None:
+        """Phones: one compact entry per run instead of a table scrolling sideways."""
+        with ui.column().classes("w-full gap-0 xs"):
+            for row in rows:
+                with ui.column().classes("w-full gap-0 py-2 border-b border-slate-700"):
+                    with ui.row().classes("w-full items-center justify-between no-wrap"):
+                        ui.label(row["account"]).classes("font-medium")
+                        ui.badge(row["status_label"], color=STATUS_COLORS.get(row["status"], "grey"))
+                    ui.label(
+                        " · ".join(
+                            (
+                                row["started"],
+                                row["trigger"],
+                                row["duration"],
+                                t("syncpage.rows", rows=row["rows"]),
+                            )
+                        )
+                    ).classes("text-xs td-muted")
+                    if row["error"]:
+                        ui.label(row["error"]).classes("text-xs text-red-300")
 
 
 def register() -> None:
