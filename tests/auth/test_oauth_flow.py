@@ -149,7 +149,8 @@ async def test_meta_190_puts_the_connection_in_needs_reconnect(user: User, meta)
         assert meta.users[0]["access_token"] not in (stored.connection_error or "")
         assert connections.meta_token(stored) is None
     await sign_in(user, ana_id, "/settings")
-    await user.should_see("Needs reconnect")
+    await user.should_see("Reconnect needed")
+    await user.should_see("Facebook no longer accepts your login")
     await user.should_see("Reconnect Facebook")
     assert (await user.http_client.get("/api/me")).json()["connection"]["status"] == "needs_reconnect"
     # Logging in again heals it.

@@ -86,6 +86,9 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     await user.open("/alerts")
     for text in ("Modelos", "ROAS abaixo de 1", "Nenhuma regra ainda: escolha um modelo acima."):
         await user.should_see(text)
+    await user.open("/settings")
+    for text in ("Conexão com o Facebook", "Tokens pessoais de API", "Equipe", "Configurações"):
+        await user.should_see(text)
     user.find(marker="locale-switch").elements.pop().set_value("en")
     await user.open("/campaigns")
     await user.should_see("Campaigns")

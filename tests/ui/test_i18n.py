@@ -74,3 +74,27 @@ def test_t_falls_back_and_fills_placeholders() -> None:
     assert t("no.such.key", "pt_BR", default="Fallback") == "Fallback"
     assert normalize_locale("pt-BR") == "pt_BR"
     assert normalize_locale("de") == "en"
+
+
+def test_connection_sentences_in_both_languages() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from trafficdash.auth.connections import connection_state
+    from trafficdash.models import User
+    from trafficdash.ui.components.connection_banner import connection_message
+
+    now = datetime(2026, 11, 29, 12, tzinfo=UTC)
+
+    def state(days: float, status: str = "connected"):
+        user = User(
+            email="x@example.com", connection_status=status, meta_token_expires_at=now + timedelta(days=days)
+        )
+        return connection_state(user, now)
+
+    assert connection_message(state(1.5), "pt_BR").startswith("Seu login do Facebook expira em 1 dia.")
+    assert connection_message(state(3.5), "en").startswith("Your Facebook login expires in 3 days.")
+    assert connection_message(state(0.5), "pt_BR").startswith("Seu login do Facebook expira hoje.")
+    assert connection_message(state(-1), "pt_BR").startswith("Seu login do Facebook expirou")
+    assert connection_message(state(30), "pt_BR") == "O Facebook está conectado."
+    # The API keeps the English sentence, the same as the page in English.
+    assert all(connection_message(state(d), "en") == state(d).message for d in (-1, 0.5, 1.5, 3.5, 30))

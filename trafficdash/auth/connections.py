@@ -335,8 +335,11 @@ def meta_token(user: User) -> str | None:
 @dataclass(frozen=True)
 class ConnectionState:
     status: str  # ConnectionStatus value, or "expiring"
-    message: str
+    message: str  # English (the API's); pages say it in the reader's language from ``reason``
     expires_at: datetime | None = None
+    # Why: "connected", "not_connected", "revoked", "expired" or "expiring" (with ``days_left``).
+    reason: str = "connected"
+    days_left: int | None = None
 
     @property
     def needs_action(self) -> bool:
@@ -354,19 +357,27 @@ def connection_state(user: User, now: datetime | None = None) -> ConnectionState
             user.connection_status,
             "Facebook no longer accepts your login, so syncs are paused. Reconnect Facebook to resume.",
             expires,
+            reason="revoked",
         )
     if user.connection_status != ConnectionStatus.CONNECTED.value:
-        return ConnectionState(ConnectionStatus.NOT_CONNECTED.value, "Facebook is not connected yet.")
+        return ConnectionState(
+            ConnectionStatus.NOT_CONNECTED.value, "Facebook is not connected yet.", reason="not_connected"
+        )
     if expires is not None and expires <= now:
         return ConnectionState(
             ConnectionStatus.NEEDS_RECONNECT.value,
             "Your Facebook login has expired, so syncs are paused. Reconnect Facebook to resume.",
             expires,
+            reason="expired",
         )
     if expires is not None and expires - now <= EXPIRY_WARNING:
         days = max(0, (expires - now).days)
         when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
         return ConnectionState(
-            "expiring", f"Your Facebook login expires {when}. Reconnect Facebook to keep syncing.", expires
+            "expiring",
+            f"Your Facebook login expires {when}. Reconnect Facebook to keep syncing.",
+            expires,
+            reason="expiring",
+            days_left=days,
         )
     return ConnectionState(ConnectionStatus.CONNECTED.value, "Facebook is connected.", expires)

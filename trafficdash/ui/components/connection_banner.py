@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from trafficdash.auth.connections import connection_state
+from trafficdash.auth.connections import ConnectionState, connection_state
+from trafficdash.i18n import t
 from trafficdash.ui.session_user import page_user
 
 RECONNECT_URL = "/auth/login?next=/settings"
+
+
+def connection_message(state: ConnectionState, locale: str | None = None) -> str:
+    """The state's sentence in the reader's language (``state.message`` is the API's English)."""
+    if state.reason == "expiring":
+        days = state.days_left or 0
+        plural = "today" if days == 0 else "one" if days == 1 else "many"
+        return t(f"connection.msg.expiring_{plural}", locale, days=days)
+    return t(f"connection.msg.{state.reason}", locale, default=state.message)
 
 
 def connection_banner() -> None:
@@ -29,10 +39,10 @@ def connection_banner() -> None:
         .mark("connection-banner")
     ):
         ui.icon("link_off" if tone == "negative" else "schedule", size="22px").props(f"color={tone}")
-        ui.label(state.message).classes("grow")
-        ui.button("Reconnect Facebook", icon="facebook").props(f"color={tone} unelevated no-caps").on_click(
-            lambda: ui.navigate.to(RECONNECT_URL)
-        )
+        ui.label(connection_message(state)).classes("grow")
+        ui.button(t("connection.reconnect"), icon="facebook").props(
+            f"color={tone} unelevated no-caps"
+        ).on_click(lambda: ui.navigate.to(RECONNECT_URL))
 
 
 def user_menu() -> None:
@@ -45,5 +55,5 @@ def user_menu() -> None:
         ui.menu().props("dark"),
     ):
         ui.label(user.email).classes("px-4 py-2 td-muted text-sm")
-        ui.menu_item("Settings", on_click=lambda: ui.navigate.to("/settings"))
-        ui.menu_item("Log out", on_click=lambda: ui.navigate.to("/auth/logout"))
+        ui.menu_item(t("nav.Settings"), on_click=lambda: ui.navigate.to("/settings"))
+        ui.menu_item(t("menu.logout"), on_click=lambda: ui.navigate.to("/auth/logout"))

@@ -187,6 +187,6 @@ def register() -> None:
         if user is None:
             return login_redirect("/alerts")
         page = AlertsPage(user.id)
-        with frame("Alerts"):  # the frame draws the bell on every signed-in page
+        with frame(t("nav.Alerts")):  # the frame draws the bell on every signed-in page
             page.render()
         return None

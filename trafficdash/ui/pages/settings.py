@@ -8,16 +8,17 @@ from trafficdash import db
 from trafficdash.auth import api_tokens, workspaces
 from trafficdash.auth.access import is_admin, visible_accounts
 from trafficdash.auth.connections import connection_state
+from trafficdash.i18n import format_date, t
 from trafficdash.models import User
-from trafficdash.ui.components.connection_banner import RECONNECT_URL
+from trafficdash.ui.components.connection_banner import RECONNECT_URL, connection_message
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import page_user
 
-STATUS_LOOK = {
-    "connected": ("check_circle", "positive", "Connected"),
-    "expiring": ("schedule", "warning", "Expiring soon"),
-    "needs_reconnect": ("link_off", "negative", "Needs reconnect"),
-    "not_connected": ("link", "grey-5", "Not connected"),
+STATUS_LOOK = {  # icon, colour, label key
+    "connected": ("check_circle", "positive", "connection.connected"),
+    "expiring": ("schedule", "warning", "connection.expiring"),
+    "needs_reconnect": ("link_off", "negative", "connection.needs_reconnect"),
+    "not_connected": ("link", "grey-5", "connection.not_connected"),
 }
 
 
@@ -34,16 +35,19 @@ def _connection_section(user: User, admin: bool) -> None:
     icon, color, label = STATUS_LOOK.get(state.status, STATUS_LOOK["not_connected"])
     with db.session_scope() as session:
         accounts = [a.name or a.act_id for a in visible_accounts(session, user.id)]
-    with _section("Facebook connection", "trafficdash reads your ad accounts with your Facebook login."):
+    with _section(t("settings.connection.title"), t("settings.connection.text")):
         with ui.row().classes("items-center gap-3").mark("connection-status"):
             ui.icon(icon, size="28px").props(f"color={color}")
-            ui.label(label).classes("text-base font-medium")
-            ui.label(state.message).classes("td-muted")
+            ui.label(t(label)).classes("text-base font-medium")
+            ui.label(connection_message(state)).classes("td-muted")
         if state.expires_at is not None:
-            ui.label(f"Login valid until {state.expires_at:%Y-%m-%d}").classes("td-muted text-sm")
-        ui.label(f"{len(accounts)} ad account(s): " + ", ".join(accounts[:8])).classes("text-sm")
+            ui.label(t("settings.valid_until", date=format_date(state.expires_at))).classes(
+                "td-muted text-sm"
+            )
+        names = ", ".join(accounts[:8]) + (" …" if len(accounts) > 8 else "")
+        ui.label(t("settings.accounts", count=len(accounts), names=names)).classes("text-sm")
         if admin:
-            ui.button("Reconnect Facebook", icon="facebook").props("unelevated no-caps").on_click(
+            ui.button(t("connection.reconnect"), icon="facebook").props("unelevated no-caps").on_click(
                 lambda: ui.navigate.to(RECONNECT_URL)
             )
 
@@ -55,17 +59,18 @@ def _tokens_section(user_id: int, admin: bool) -> None:
             user = session.get(User, user_id)
             tokens = api_tokens.list_tokens(session, user) if user else []
         if not tokens:
-            ui.label("No API tokens yet.").classes("td-muted text-sm")
+            ui.label(t("settings.tokens.none")).classes("td-muted text-sm")
         for token in tokens:
             with ui.row().classes("w-full items-center gap-3").mark("api-token"):
                 ui.label(f"{token.prefix}…").classes("font-mono text-sm")
-                ui.label(token.name or "(unnamed)").classes("text-sm")
-                ui.label(f"created {token.created_at:%Y-%m-%d}").classes("td-muted text-xs")
+                ui.label(token.name or t("settings.tokens.unnamed")).classes("text-sm")
+                created = format_date(token.created_at)
+                ui.label(t("settings.tokens.created", date=created)).classes("td-muted text-xs")
                 ui.space()
                 if token.revoked_at is not None:
-                    ui.badge("revoked", color="grey")
+                    ui.badge(t("settings.tokens.revoked"), color="grey")
                 elif admin:
-                    ui.button("Revoke", on_click=lambda t=token.id: revoke(t)).props(
+                    ui.button(t("settings.tokens.revoke"), on_click=lambda i=token.id: revoke(i)).props(
                         "flat dense no-caps color=negative"
                     )
 
@@ -74,7 +79,7 @@ def _tokens_section(user_id: int, admin: bool) -> None:
             user = session.get(User, user_id)
             if user is not None:
                 api_tokens.revoke(session, user, token_id)
-        ui.notify("Token revoked")
+        ui.notify(t("settings.tokens.revoked_toast"))
         token_list.refresh()
 
     def create() -> None:
@@ -85,23 +90,22 @@ def _tokens_section(user_id: int, admin: bool) -> None:
             _, plain = api_tokens.create_token(session, user, name.value or "")
         name.value = ""
         with ui.dialog() as dialog, ui.card().classes("td-card p-6 gap-3"):
-            ui.label("Your new API token").classes("text-lg font-semibold")
-            ui.label("Copy it now: it is shown only once.").classes("td-muted text-sm")
-            ui.input(value=plain).props("readonly outlined dense").classes("w-[28rem] font-mono").mark(
-                "new-token"
-            )
-            ui.button("Done", on_click=dialog.close).props("unelevated no-caps")
+            ui.label(t("settings.tokens.new")).classes("text-lg font-semibold")
+            ui.label(t("settings.tokens.copy")).classes("td-muted text-sm")
+            ui.input(value=plain).props("readonly outlined dense").classes(
+                "w-full sm:w-[28rem] font-mono"
+            ).mark("new-token")
+            ui.button(t("settings.done"), on_click=dialog.close).props("unelevated no-caps")
         dialog.open()
         token_list.refresh()
 
-    with _section(
-        "Personal API tokens",
-        "For scripts and BI tools: send 'Authorization: Bearer <token>' to /api. Only a prefix is kept here.",
-    ):
+    with _section(t("settings.tokens.title"), t("settings.tokens.text")):
         if admin:
             with ui.row().classes("items-center gap-3"):
-                name = ui.input("Token name").props("outlined dense").mark("token-name")
-                ui.button("Create token", icon="key", on_click=create).props("unelevated no-caps")
+                name = ui.input(t("settings.tokens.name")).props("outlined dense").mark("token-name")
+                ui.button(t("settings.tokens.create"), icon="key", on_click=create).props(
+                    "unelevated no-caps"
+                )
         token_list()
 
 
@@ -113,16 +117,19 @@ def _team_section(user_id: int, admin: bool) -> None:
             rows = workspaces.members(session, user) if user else []
             mine = workspaces.memberships(session, user) if user else []
         for workspace, role in mine:
-            ui.label(f"You are a {role} in {workspace.name}.").classes("text-sm")
+            ui.label(t(f"settings.team.you_are.{role}", workspace=workspace.name)).classes("text-sm")
         if not rows:
-            ui.label("Nobody invited yet.").classes("td-muted text-sm")
+            ui.label(t("settings.team.none")).classes("td-muted text-sm")
         for member in rows:
             with ui.row().classes("w-full items-center gap-3").mark("team-member"):
                 ui.label(member.email).classes("text-sm")
-                ui.badge(member.role, color="primary" if member.role == "admin" else "grey")
+                ui.badge(
+                    t(f"settings.role.{member.role}", default=member.role),
+                    color="primary" if member.role == "admin" else "grey",
+                )
                 ui.space()
                 if admin:
-                    ui.button("Remove", on_click=lambda m=member.id: remove(m)).props(
+                    ui.button(t("settings.team.remove"), on_click=lambda m=member.id: remove(m)).props(
                         "flat dense no-caps color=negative"
                     )
 
@@ -143,22 +150,20 @@ def _team_section(user_id: int, admin: bool) -> None:
         except workspaces.InvalidInvitation as exc:
             ui.notify(str(exc), type="negative")
             return
-        ui.notify(f"Invited {email.value}")
+        ui.notify(t("settings.team.invited", email=email.value))
         email.value = ""
         member_list.refresh()
 
-    with _section(
-        "Team",
-        "Invite people by e-mail: they see your ad accounts when they log in. Viewers look; admins also "
-        "change schedules, connections and tokens.",
-    ):
+    with _section(t("settings.team.title"), t("settings.team.text")):
         if admin:
             with ui.row().classes("items-center gap-3"):
-                email = ui.input("E-mail").props("outlined dense").mark("invite-email")
-                role = ui.select({"viewer": "Viewer", "admin": "Admin"}, value="viewer").props(
-                    "outlined dense"
+                email = ui.input(t("settings.team.email")).props("outlined dense").mark("invite-email")
+                role = ui.select(
+                    {"viewer": t("settings.role.viewer"), "admin": t("settings.role.admin")}, value="viewer"
+                ).props("outlined dense")
+                ui.button(t("settings.team.invite"), icon="person_add", on_click=invite).props(
+                    "unelevated no-caps"
                 )
-                ui.button("Invite", icon="person_add", on_click=invite).props("unelevated no-caps")
         member_list()
 
 
@@ -171,7 +176,7 @@ def register() -> None:
             return
         with db.session_scope() as session:
             admin = is_admin(session, user.id)
-        with frame("Settings"):
+        with frame(t("nav.Settings")):
             _connection_section(user, admin)
             _tokens_section(user.id, admin)
             _team_section(user.id, admin)

@@ -234,7 +234,7 @@ def register() -> None:
         if user is None:
             return login_redirect("/sync")
         page = SyncPage(user.id)
-        with frame("Sync"):  # the frame draws the header's "Sync now" on every signed-in page
+        with frame(t("nav.Sync")):  # the frame draws the header's "Sync now" on every signed-in page
             page.render()
         on_synced(page.load)
         await page.load()
