@@ -19,7 +19,7 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     await user.should_see("ROAS below 1, last 3 days (spend at least 50)")
     await user.should_see("new")
     user.find(content="Evaluate now").click()
-    await user.should_see("1 alert(s) fired")
+    await user.should_see("1 alert fired")
     await user.should_see("firing")
     await user.should_see("Loja Brasil: ROAS is 0.65x (threshold 1.00x).")
     await user.should_see(marker="alert-bell")

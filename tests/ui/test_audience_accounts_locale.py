@@ -93,3 +93,10 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     await user.open("/campaigns")
     await user.should_see("Campaigns")
     assert user.find(marker="sync-now-header").elements.pop().props["label"] == "Sync now"
+
+
+async def test_a_first_visit_follows_the_browsers_language(user: User) -> None:
+    user.http_client.headers["accept-language"] = "pt-BR,pt;q=0.9,en;q=0.8"
+    await user.open("/login")
+    await user.should_see("Continuar com o Facebook")
+    await user.should_see("Seus anúncios do Meta, num painel tranquilo.")

@@ -98,3 +98,23 @@ def test_connection_sentences_in_both_languages() -> None:
     assert connection_message(state(30), "pt_BR") == "O Facebook está conectado."
     # The API keeps the English sentence, the same as the page in English.
     assert all(connection_message(state(d), "en") == state(d).message for d in (-1, 0.5, 1.5, 3.5, 30))
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7", "pt_BR"),
+        ("en-US,en;q=0.9,pt-BR;q=0.8", "en"),
+        ("de-DE,de;q=0.9,pt;q=0.5", "pt_BR"),  # the first language we have
+        ("fr-FR,en;q=0.1,pt;q=0.3", "pt_BR"),  # ranked by weight, not by position
+        ("pt-PT", "pt_BR"),
+        ("de-DE,fr;q=0.8", None),
+        ("pt;q=0, en", "en"),
+        ("", None),
+        ("en;q=abc,pt", "pt_BR"),
+    ],
+)
+def test_a_first_visit_gets_the_browsers_language(header: str, expected: str | None) -> None:
+    from trafficdash.i18n.locales import preferred_locale
+
+    assert preferred_locale(header) == expected

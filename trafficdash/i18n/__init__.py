@@ -39,6 +39,11 @@ def t(key: str, locale: str | None = None, *, default: str | None = None, **para
     return text.format(**params) if params else text
 
 
+def tn(key: str, count: int, locale: str | None = None, **params: Any) -> str:
+    """``t`` with a count: ``key.one`` for exactly one, else ``key.other`` (both locales pluralise so)."""
+    return t(f"{key}.{'one' if count == 1 else 'other'}", locale, count=count, **params)
+
+
 __all__ = [
     "DEFAULT_LOCALE",
     "LOCALES",
@@ -58,4 +63,5 @@ __all__ = [
     "normalize_locale",
     "set_locale",
     "t",
+    "tn",
 ]

@@ -19,14 +19,52 @@ def normalize_locale(locale: str | None) -> str:
 
 
 def current_locale() -> str:
-    """The signed-in browser's choice; English outside a page request (API, jobs, tests)."""
+    """The browser's choice; English outside a page request (API, jobs, tests).
+
+    A first visit gets the browser's preferred language (Accept-Language), remembered in the
+    browser's storage so the page and its later events agree; the switch in the header changes it.
+    """
     from nicegui import app
 
     try:
-        value = app.storage.user.get(STORAGE_KEY)
+        storage = app.storage.user
+        value = storage.get(STORAGE_KEY)
+        if value is None and (detected := _browser_locale()) is not None:
+            storage[STORAGE_KEY] = value = detected
     except (RuntimeError, AssertionError, KeyError):
         return DEFAULT_LOCALE
     return value if value in LOCALES else DEFAULT_LOCALE
+
+
+def _browser_locale() -> str | None:
+    from nicegui.storage import request_contextvar
+
+    request = request_contextvar.get()
+    return preferred_locale(request.headers.get("accept-language", "")) if request is not None else None
+
+
+def preferred_locale(accept_language: str) -> str | None:
+    """The supported locale a browser ranks first ("pt-BR,pt;q=0.9,en;q=0.8" -> "pt_BR"), if any."""
+    ranked = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        name, _, value = params.strip().partition("=")
+        if name.strip() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                continue
+        ranked.append((-weight, position, tag.strip().lower()))
+    for weight, _, tag in sorted(ranked):
+        if weight == 0:  # q=0: "not this one"
+            break
+        language = tag.split("-")[0].split("_")[0]
+        if language == "pt":  # any Portuguese reads Brazilian Portuguese better than English
+            return "pt_BR"
+        if language == "en":
+            return "en"
+    return None
 
 
 def set_locale(locale: str) -> str:

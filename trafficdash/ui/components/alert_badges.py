@@ -9,6 +9,7 @@ from nicegui import ui
 
 from trafficdash import db
 from trafficdash.alerts import service
+from trafficdash.i18n import t, tn
 
 MAX_ANOMALIES = 5
 
@@ -64,14 +65,14 @@ def open_alerts_card(alerts: OpenAlerts) -> None:
     with ui.column().classes("td-card w-full p-4 gap-2").mark("open-alerts"):
         with ui.row().classes("w-full items-center gap-3"):
             ui.icon("notifications_active", size="22px").classes("text-red-400")
-            ui.label(f"{alerts.total} open alert{'s' if alerts.total != 1 else ''}").classes(
-                "td-section-title"
-            ).mark("open-alerts-count")
+            ui.label(tn("alerts.open_count", alerts.total)).classes("td-section-title").mark(
+                "open-alerts-count"
+            )
             ui.space()
-            ui.link("Review", "/alerts").classes("td-link text-sm")
+            ui.link(t("alerts.review"), "/alerts").classes("td-link text-sm")
         for note in alerts.anomalies:
             with ui.column().classes("gap-0").mark(f"anomaly-{note.id}"):
                 with ui.row().classes("items-center gap-2"):
-                    ui.badge("anomaly", color="warning").props("outline")
+                    ui.badge(t("alerts.anomaly"), color="warning").props("outline")
                     ui.label(note.title).classes("font-medium")
                 ui.label(note.explanation).classes("td-muted text-sm").mark("anomaly-explanation")

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from trafficdash import db
 from trafficdash.alerts import service
+from trafficdash.i18n import tn
 
 POLL_SECONDS = 10
 
@@ -29,7 +30,7 @@ def alert_bell(where: ui.element, user_id: int) -> None:
         badge.set_visibility(count > 0)
         previous = seen["count"]
         if previous is not None and count > previous:
-            ui.notify(f"{count - previous} new alert(s)", type="warning", position="top-right")
+            ui.notify(tn("alerts.new_toast", count - previous), type="warning", position="top-right")
         seen["count"] = count
 
     async def refresh() -> None:

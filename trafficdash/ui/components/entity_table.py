@@ -10,7 +10,7 @@ from typing import Any
 from nicegui import ui
 
 from trafficdash.analytics.schemas import EntityPage, EntityRow
-from trafficdash.i18n import format_change_percent, format_money, t
+from trafficdash.i18n import format_change_percent, format_money, t, tn
 from trafficdash.i18n.metric_format import format_metric
 
 TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
@@ -62,6 +62,7 @@ def table_row(row: EntityRow, locale: str, open_alerts: int = 0) -> dict[str, An
         "name": row.name,
         "href": drill_href(row),
         "alerts": open_alerts,
+        "alerts_title": tn("alerts.open_count", open_alerts, locale) if open_alerts else "",
         "status": t(f"status.{row.effective_status}", locale, default=row.effective_status.title()),
         "tone": status_tone(row.effective_status),
         "budget": budget_text(row, locale),
@@ -127,7 +128,7 @@ class EntityTable:
             r"""<q-td :props="props" style="min-width: 200px; max-width: 320px; white-space: normal">
                   <a :href="props.row.href" class="td-entity-link">{{ props.value }}</a>
                   <a v-if="props.row.alerts" href="/alerts" class="no-underline q-ml-xs"
-                     :title="props.row.alerts + ' open alert(s)'"><q-badge color="negative" rounded>
+                     :title="props.row.alerts_title"><q-badge color="negative" rounded>
                     <q-icon name="notifications_active" size="12px" class="q-mr-xs" />{{ props.row.alerts }}
                   </q-badge></a>
                 </q-td>""",

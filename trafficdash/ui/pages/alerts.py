@@ -11,7 +11,7 @@ from trafficdash.alerts import service
 from trafficdash.alerts.evaluation import evaluate_rule
 from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe
 from trafficdash.auth.access import AccountNotFound, NotAdmin, visible_accounts
-from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t
+from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t, tn
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
@@ -89,7 +89,7 @@ class AlertsPage:
             rule = service.get_rule(session, self.user_id, rule_id)
             outcome = evaluate_rule(session, rule)
         if outcome.fired:
-            ui.notify(t("alerts.fired", count=len(outcome.fired)), type="warning")
+            ui.notify(tn("alerts.fired", len(outcome.fired)), type="warning")
         self.rules.refresh()
         self.history.refresh()
 
