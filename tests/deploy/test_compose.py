@@ -96,6 +96,8 @@ def test_scaling(rendered: dict) -> None:
 
 
 def test_every_app_process_gets_the_shared_settings(rendered: dict) -> None:
+    # The values below exist only once Compose has interpolated .env into the file.
+    require_tool("docker-compose", "apt-get install docker-compose")
     for name in APP_SERVICES:
         env = rendered["services"][name]["environment"]
         assert env["TRAFFICDASH_DATABASE_URL"].startswith("postgresql+psycopg://trafficdash:"), name

@@ -49,10 +49,13 @@ DASHBOARD_CSS = f"""
 @media (min-width: 640px) {{ .td-kpi-grid {{ grid-template-columns: repeat(3, minmax(0, 1fr)); }} }}
 @media (min-width: 1024px) {{ .td-kpi-grid {{ grid-template-columns: repeat(4, minmax(0, 1fr)); }} }}
 @media (min-width: 1680px) {{ .td-kpi-grid {{ grid-template-columns: repeat(6, minmax(0, 1fr)); }} }}
-.td-kpi-value {{ white-space: nowrap; }}
-@media (max-width: 639px) {{ .td-top-label, .td-top-extra {{ display: none !important; }} .td-kpi-value {{ white-space: normal; }} }}
+/* Values stay on one line: the font follows the card's width (container units) instead of breaking
+   "R$124,897.37" in the middle on a phone. */
+.td-kpi {{ container-type: inline-size; }}
+.td-kpi-value {{ white-space: nowrap; font-size: min(1.55rem, 11cqi); }}
+@media (max-width: 639px) {{ .td-top-label, .td-top-extra {{ display: none !important; }} }}
 @media (max-width: 639px) {{ .td-kpi {{ padding: 12px 12px; min-height: 104px; }}
-  .td-kpi-value {{ font-size: 1.12rem; }} .td-kpi-label {{ font-size: .68rem; }} }}
+  .td-kpi-label {{ font-size: .68rem; }} }}
 .td-country-bar {{ height: 6px; border-radius: 999px; background: linear-gradient(90deg, {theme.PRIMARY},
   {theme.SECONDARY}); }}
 """

@@ -119,7 +119,9 @@ class OverviewView:
                     .style("border-top: 1px solid rgba(51,65,85,.6)")
                 ):
                     with ui.column().classes("gap-0 grow min-w-0"):
-                        ui.link(row.name, f"/campaigns/{row.id}").classes("td-link ellipsis text-slate-100")
+                        ui.link(row.name, f"/campaigns/{row.id}").classes(
+                            "td-link ellipsis block max-w-full text-slate-100"
+                        )
                         status_badge(row.effective_status, locale)
                     for key in ("spend", "conversions", "roas"):
                         with ui.column().classes(
