@@ -161,12 +161,14 @@ class SyncPage:
             ui.label(t("syncpage.no_runs")).classes("td-muted").mark("history-empty")
             return
         locale = current_locale()
+        # Like the schedules above: every time on this page is wall-clock time in its account's zone.
+        zones = {s.account_id: s.timezone_name for s in self.schedule_rows}
         rows = [
             {
                 "id": r.run_id,
                 "account": r.account_name or f"act_{r.account_id}",
                 "trigger": t(f"syncpage.trigger.{r.trigger}", locale, default=r.trigger.replace("_", " ")),
-                "started": _when(r.started_at or r.created_at, locale=locale),
+                "started": _when(r.started_at or r.created_at, zones.get(r.account_id), locale),
                 "duration": _duration(r.duration_seconds),
                 "rows": format_number(r.rows, locale),
                 "status": r.status,
