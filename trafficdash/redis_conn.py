@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
 
 import fakeredis
 import redis
@@ -20,9 +19,7 @@ _lock = threading.Lock()
 _client: redis.Redis | None = None
 _fake_server: fakeredis.FakeServer | None = None
 # asyncio connections belong to the event loop that opened them: one client per loop.
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis] = (
-    weakref.WeakKeyDictionary()
-)
+_async_clients: dict[asyncio.AbstractEventLoop, redis.asyncio.Redis] = {}
 
 
 def _stand_in() -> fakeredis.FakeServer:
@@ -44,6 +41,10 @@ def get_async_redis() -> redis.asyncio.Redis:
     ``get_redis()``: for code on the event loop, which must not wait on a socket."""
     loop = asyncio.get_running_loop()
     with _lock:
+        # A client's connections hold its loop, so the weak keys alone never let go of them: the
+        # clients of finished loops (tests run one per request) are dropped here, for the GC.
+        for finished in [other for other in _async_clients if other.is_closed()]:
+            del _async_clients[finished]
         client = _async_clients.get(loop)
         if client is None:
             settings = get_settings()

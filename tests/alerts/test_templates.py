@@ -99,3 +99,24 @@ def test_every_template_reads_as_one_line_in_both_languages() -> None:
     assert lines["pacing_off"][1] == "Ritmo do orçamento desviado em mais de 25%"
     # No key leaks through as text.
     assert not any("rule." in line for pair in lines.values() for line in pair), lines
+
+
+def test_a_message_never_shows_a_firing_value_equal_to_its_threshold() -> None:
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from trafficdash.alerts.observe import judge
+
+    def rule(metric: str, threshold: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            metric=metric, condition="above", threshold=Decimal(threshold), window="today",
+            min_spend=None, min_impressions=None, baseline=None,
+        )  # fmt: skip
+
+    holds, _, text = judge(rule("cpc", "0.75"), {"cpc": Decimal("0.754")}, None, 1, "USD")
+    assert holds and text == "CPC is $0.7540 (threshold $0.7500)"
+    holds, _, text = judge(rule("cpc", "12.3"), {"cpc": Decimal("12.4")}, None, 1, "JPY")
+    assert holds and text == "CPC is ¥12.4000 (threshold ¥12.3000)"
+    # The usual rounding when it already tells them apart.
+    _, _, text = judge(rule("cpa", "30"), {"cpa": Decimal("41.257")}, None, 1, "BRL")
+    assert text == "CPA is R$41.26 (threshold R$30.00)"

@@ -33,3 +33,9 @@ def test_counts_are_shared_across_event_loops_and_with_the_sync_client(
     assert third is None and fourth is not None and 1 <= fourth <= DAY
     keys = redis_conn.get_redis().keys(f"{RATE_KEY_PREFIX}:api:token:abc:*")
     assert len(keys) == 1 and int(redis_conn.get_redis().get(keys[0])) == 4
+
+
+def test_clients_of_finished_event_loops_are_let_go() -> None:
+    for _ in range(5):
+        _hits(limit=100, times=1)
+    assert len(redis_conn._async_clients) <= 1  # at most the last loop's, until the next call

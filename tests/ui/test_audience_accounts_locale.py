@@ -100,3 +100,5 @@ async def test_a_first_visit_follows_the_browsers_language(user: User) -> None:
     await user.open("/login")
     await user.should_see("Continuar com o Facebook")
     await user.should_see("Seus anúncios do Meta, num painel tranquilo.")
+    # Detected, not saved: cookieless visitors (crawlers, uptime checks) leave no storage behind.
+    assert all("locale" not in storage for storage in app.storage._users.values())

@@ -25,7 +25,7 @@ from trafficdash.analytics.entities import MAX_PAGE_SIZE
 from trafficdash.analytics.metrics import HUNDRED, ratio
 from trafficdash.analytics.schemas import Filters, Metrics
 from trafficdash.i18n import t
-from trafficdash.i18n.metric_format import format_metric
+from trafficdash.i18n.metric_format import format_metric, format_metric_pair
 from trafficdash.models import AdAccount, AdSet, AlertRule, Campaign
 
 ACTIVE = "ACTIVE"
@@ -97,12 +97,8 @@ def judge(
     }
     label = t(f"rule.metric.{rule.metric}", "en", default=rule.metric)
     if rule.min_spend is not None and spend < rule.min_spend:
-        return (
-            None,
-            values,
-            f"spend {_shown('spend', spend, currency)} is below the minimum "
-            f"{_shown('spend', rule.min_spend, currency)}",
-        )
+        shown, minimum = format_metric_pair("spend", spend, rule.min_spend, currency, "en")
+        return None, values, f"spend {shown} is below the minimum {minimum}"
     if rule.min_impressions is not None and impressions < rule.min_impressions:
         shown, minimum = (_shown("impressions", n, currency) for n in (impressions, rule.min_impressions))
         return None, values, f"{shown} impressions, below the minimum {minimum}"
@@ -110,11 +106,8 @@ def judge(
         return None, values, f"{label} has no value"
     if rule.condition in ("above", "below"):
         holds = value > rule.threshold if rule.condition == "above" else value < rule.threshold
-        text = (
-            f"{label} is {_shown(rule.metric, value, currency)} "
-            f"(threshold {_shown(rule.metric, rule.threshold, currency)})"
-        )
-        return holds, values, text
+        shown, threshold = format_metric_pair(rule.metric, value, rule.threshold, currency, "en")
+        return holds, values, f"{label} is {shown} (threshold {threshold})"
     base = (previous or {}).get(rule.metric)
     if base is not None and rule.metric in ADDITIVE_METRICS and rule.baseline == "trailing_7d":
         # The trailing sum covers 7 days: compare the window with as many average days.
@@ -124,10 +117,8 @@ def judge(
     values["change_pct"] = _num(pct)
     if pct is None:
         return None, values, f"{label} has no baseline to compare with"
-    text = (
-        f"{label} is {_shown(rule.metric, value, currency)}, {_num(abs(pct))}% "
-        f"{'above' if pct >= 0 else 'below'} its baseline {_shown(rule.metric, base, currency)}"
-    )
+    shown, baseline = format_metric_pair(rule.metric, value, base, currency, "en")
+    text = f"{label} is {shown}, {_num(abs(pct))}% {'above' if pct >= 0 else 'below'} its baseline {baseline}"
     if rule.condition == "change_above":
         return pct > rule.threshold, values, text
     return pct < -rule.threshold, values, text

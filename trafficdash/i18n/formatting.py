@@ -94,12 +94,16 @@ def format_number(value: Numeric | None, locale: str | None = None, decimals: in
     return ("-" if negative else "") + text
 
 
-def format_money(value: Numeric | None, currency: str, locale: str | None = None) -> str:
-    """ "$1,234.56" (en) / "R$ 1.234,56" (pt-BR) in the account's currency, to the cent."""
+def format_money(
+    value: Numeric | None, currency: str, locale: str | None = None, decimals: int | None = None
+) -> str:
+    """ "$1,234.56" (en) / "R$ 1.234,56" (pt-BR) in the account's currency, to the cent (or to
+    ``decimals`` places where a cent would hide a difference)."""
     if value is None:
         return NO_VALUE
     loc = normalize_locale(locale)
-    negative, text = _plain(_decimal(value), currency_decimals(currency), loc)
+    places = currency_decimals(currency) if decimals is None else decimals
+    negative, text = _plain(_decimal(value), places, loc)
     symbol = currency_symbol(currency, loc)
     gap = " " if loc == "pt_BR" or symbol.isalpha() else ""
     return ("-" if negative else "") + symbol + gap + text

@@ -21,18 +21,18 @@ def normalize_locale(locale: str | None) -> str:
 def current_locale() -> str:
     """The browser's choice; English outside a page request (API, jobs, tests).
 
-    A first visit gets the browser's preferred language (Accept-Language), remembered in the
-    browser's storage so the page and its later events agree; the switch in the header changes it.
+    Until the switch in the header sets one, a browser gets the first language of its
+    Accept-Language that we have. Read-only: saving it would give every cookieless visitor
+    (crawlers, uptime checks) a user storage entry that nothing removes.
     """
     from nicegui import app
 
     try:
-        storage = app.storage.user
-        value = storage.get(STORAGE_KEY)
-        if value is None and (detected := _browser_locale()) is not None:
-            storage[STORAGE_KEY] = value = detected
+        value = app.storage.user.get(STORAGE_KEY)
     except (RuntimeError, AssertionError, KeyError):
         return DEFAULT_LOCALE
+    if value is None:
+        value = _browser_locale()
     return value if value in LOCALES else DEFAULT_LOCALE
 
 
