@@ -254,7 +254,17 @@ def api_server() -> Iterator[tuple[str, int]]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     command = [sys.executable, "-m", "uvicorn", "benchmarks.dashboard:api_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    # Keep-alive outlives the data loads between the timed phases (uvicorn drops idle ones after 5 s).
+    command += [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--timeout-keep-alive",
+        "3600",
+    ]
     server = subprocess.Popen(command, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
