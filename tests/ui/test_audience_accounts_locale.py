@@ -63,6 +63,19 @@ async def test_accounts_page_shows_currency_timezone_and_freshness(user: User, w
     await user.should_see("BRL")
 
 
+async def test_audience_in_portuguese_names_countries_and_genders_in_portuguese(
+    user: User, world: World
+) -> None:
+    await open_as(user, world.ana.id, "/audience", account_key="cur:USD")
+    user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
+    await user.open("/audience")
+    await user.should_see(marker="country-table")
+    table = user.find(marker="country-table").elements.pop()
+    assert [r["label"] for r in table.rows] == ["Brasil", "Portugal"]  # Meta's "BR" and "PT"
+    chart = user.find(marker="age-gender-heatmap").elements.pop()
+    assert chart.options["yAxis"]["data"] == ["Feminino", "Masculino"]
+
+
 async def test_locale_switch_translates_and_formats(user: User, world: World) -> None:
     await open_as(user, world.ana.id, "/", account_key="cur:BRL")
     await user.should_see("Amount spent")

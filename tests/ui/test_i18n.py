@@ -118,3 +118,20 @@ def test_a_first_visit_gets_the_browsers_language(header: str, expected: str | N
     from trafficdash.i18n.locales import preferred_locale
 
     assert preferred_locale(header) == expected
+
+
+def test_breakdown_values_read_in_both_languages() -> None:
+    from trafficdash.analytics.labels import breakdown_label
+
+    assert breakdown_label("device", "mobile_app") == "Mobile app"
+    assert breakdown_label("device", "mobile_app", "", "pt_BR") == "App para celular"
+    assert breakdown_label("country", "br", "", "pt_BR") == "Brasil"
+    assert breakdown_label("country", "ZZ", "", "pt_BR") == "ZZ"  # an unknown code stays a code
+    assert breakdown_label("country", "", "", "pt_BR") == "Desconhecido"
+    assert breakdown_label("age_gender", "25-34", "female", "pt_BR") == "25-34 · feminino"
+    assert breakdown_label("placement", "instagram", "instagram_reels", "pt_BR") == "Instagram · Reels"
+    assert (
+        breakdown_label("placement", "facebook", "right_hand_column", "pt_BR")
+        == "Facebook · Coluna da direita"
+    )
+    assert breakdown_label("placement", "facebook", "right_hand_column") == "Facebook · Right column"

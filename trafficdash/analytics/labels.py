@@ -1,4 +1,6 @@
-"""Human-readable labels for Meta's breakdown values ("instagram", "instagram_reels" -> "Instagram · Reels")."""
+"""Human-readable labels for Meta's breakdown values ("instagram", "instagram_reels" -> "Instagram · Reels"),
+in English (the API's, reports') or Brazilian Portuguese (the pages in pt-BR). Platform and most
+placement names are Meta's product names and stay as Meta's own Portuguese interface shows them."""
 
 from __future__ import annotations
 
@@ -107,22 +109,98 @@ COUNTRIES = {
 }
 
 
-def _humanise(code: str) -> str:
+PT_BR = {
+    "positions": {
+        "facebook_reels_overlay": "Sobreposição do Reels",
+        "instagram_explore": "Explorar",
+        "instagram_explore_grid_home": "Página inicial do Explorar",
+        "instagram_profile_feed": "Feed do perfil",
+        "instagram_search": "Resultados da pesquisa",
+        "video_feeds": "Feeds de vídeo",
+        "right_hand_column": "Coluna da direita",
+        "search": "Resultados da pesquisa",
+        "instream_video": "Vídeos in-stream",
+        "an_classic": "Nativo, banner e intersticial",
+        "rewarded_video": "Vídeo com incentivo",
+        "messenger_inbox": "Caixa de entrada",
+    },
+    "devices": {
+        "mobile_app": "App para celular",
+        "mobile_web": "Web para celular",
+        "desktop": "Computador",
+        "unknown": "Desconhecido",
+    },
+    "genders": {"female": "feminino", "male": "masculino", "unknown": "gênero desconhecido"},
+    "countries": {
+        "AT": "Áustria",
+        "AU": "Austrália",
+        "BE": "Bélgica",
+        "BO": "Bolívia",
+        "BR": "Brasil",
+        "CA": "Canadá",
+        "CH": "Suíça",
+        "CL": "Chile",
+        "CO": "Colômbia",
+        "CZ": "Tchéquia",
+        "DE": "Alemanha",
+        "DK": "Dinamarca",
+        "EC": "Equador",
+        "EG": "Egito",
+        "ES": "Espanha",
+        "FI": "Finlândia",
+        "FR": "França",
+        "GB": "Reino Unido",
+        "GR": "Grécia",
+        "ID": "Indonésia",
+        "IE": "Irlanda",
+        "IN": "Índia",
+        "IT": "Itália",
+        "JP": "Japão",
+        "KR": "Coreia do Sul",
+        "MA": "Marrocos",
+        "MX": "México",
+        "MY": "Malásia",
+        "NL": "Países Baixos",
+        "NO": "Noruega",
+        "NZ": "Nova Zelândia",
+        "PH": "Filipinas",
+        "PL": "Polônia",
+        "RO": "Romênia",
+        "SA": "Arábia Saudita",
+        "SE": "Suécia",
+        "SG": "Singapura",
+        "TH": "Tailândia",
+        "TW": "Taiwan",
+        "UA": "Ucrânia",
+        "AE": "Emirados Árabes Unidos",
+        "US": "Estados Unidos",
+        "VN": "Vietnã",
+        "ZA": "África do Sul",
+    },
+    "unknown": "Desconhecido",
+}
+
+
+def _humanise(code: str, unknown: str = "Unknown") -> str:
     text = code.replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else "Unknown"
+    return text[:1].upper() + text[1:] if text else unknown
 
 
-def breakdown_label(dimension: str, value_1: str, value_2: str = "") -> str:
+def breakdown_label(dimension: str, value_1: str, value_2: str = "", locale: str = "en") -> str:
+    pt: dict = PT_BR if locale == "pt_BR" else {}
+    unknown = pt.get("unknown", "Unknown")
     if dimension == "placement":
-        platform = PLATFORMS.get(value_1, _humanise(value_1))
+        platform = PLATFORMS.get(value_1, _humanise(value_1, unknown))
         if not value_2:
             return platform
-        return f"{platform}{SEPARATOR}{POSITIONS.get(value_2, _humanise(value_2))}"
+        position = pt.get("positions", {}).get(value_2) or POSITIONS.get(value_2, _humanise(value_2, unknown))
+        return f"{platform}{SEPARATOR}{position}"
     if dimension == "device":
-        return DEVICES.get(value_1, _humanise(value_1))
+        return pt.get("devices", {}).get(value_1) or DEVICES.get(value_1, _humanise(value_1, unknown))
     if dimension == "age_gender":
-        gender = GENDERS.get(value_2, value_2)
+        gender = pt.get("genders", {}).get(value_2) or GENDERS.get(value_2, value_2)
         return f"{value_1}{SEPARATOR}{gender}" if value_2 else value_1
     if dimension == "country":
-        return COUNTRIES.get(value_1.upper(), value_1.upper() or "Unknown")
+        code = value_1.upper()
+        return pt.get("countries", {}).get(code) or COUNTRIES.get(code, code or unknown)
     return SEPARATOR.join(v for v in (value_1, value_2) if v)

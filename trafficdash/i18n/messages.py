@@ -338,6 +338,7 @@ EN: dict[str, str] = {
     "rule.metric.conversions": "Conversions",
     "rule.metric.impressions": "Impressions",
     "rule.metric.clicks": "Clicks",
+    "breakdown.other": "Other",
     # sync page
     "syncpage.now.text": "Pull the latest campaigns and insights of the chosen accounts from Meta.",
     "syncpage.accounts": "Accounts (none = all)",
@@ -724,6 +725,7 @@ PT_BR: dict[str, str] = {
     "rule.metric.conversions": "Conversões",
     "rule.metric.impressions": "Impressões",
     "rule.metric.clicks": "Cliques",
+    "breakdown.other": "Outros",
     # sync page
     "syncpage.now.text": "Traga do Meta as campanhas e os insights mais recentes das contas escolhidas.",
     "syncpage.accounts": "Contas (nenhuma = todas)",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from nicegui import ui
 
+from trafficdash.analytics.labels import breakdown_label
 from trafficdash.analytics.schemas import Breakdown
 from trafficdash.i18n import html_lang, t
 from trafficdash.ui.charts import ECHARTS_THEME, donut_options, heatmap_options
@@ -23,10 +24,10 @@ def donut_card(title: str, breakdown: Breakdown | None, locale: str, *, mark: st
             ui.label(t("empty.no_breakdown", locale)).classes("td-muted py-10 self-center")
             return
         head, tail = rows[:MAX_SLICES], rows[MAX_SLICES:]
-        names = [r.label for r in head]
+        names = [breakdown_label(breakdown.dimension, r.value_1, r.value_2, locale) for r in head]
         values: list[Decimal] = [r.spend for r in head]
         if tail:
-            names.append("Other" if locale == "en" else "Outros")
+            names.append(t("breakdown.other", locale))
             values.append(sum((r.spend for r in tail), Decimal(0)))
         ui.echart(
             donut_options(names=names, values=values, currency=breakdown.currency, lang=html_lang(locale)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from trafficdash.analytics.labels import breakdown_label
 from trafficdash.analytics.schemas import Breakdown
 from trafficdash.i18n import current_locale, format_percent, t
 from trafficdash.i18n.metric_format import format_metric
@@ -90,7 +91,7 @@ def country_table(breakdown: Breakdown | None, locale: str) -> None:
         for row in breakdown.rows:
             item = {
                 "id": row.value_1,
-                "label": row.label,
+                "label": breakdown_label("country", row.value_1, row.value_2, locale),
                 "share": format_percent(row.share_of_spend, locale),
                 "share_width": float(row.share_of_spend or 0),
             }
