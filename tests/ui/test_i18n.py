@@ -135,3 +135,14 @@ def test_breakdown_values_read_in_both_languages() -> None:
         == "Facebook · Coluna da direita"
     )
     assert breakdown_label("placement", "facebook", "right_hand_column") == "Facebook · Right column"
+
+
+def test_data_freshness_reads_naturally() -> None:
+    from trafficdash.ui.pages.accounts import freshness_text
+
+    assert freshness_text(0.001, "en") == "just now"
+    assert freshness_text(0.001, "pt_BR") == "agora mesmo"
+    assert freshness_text(0.5, "pt_BR") == "há 30 min"
+    assert freshness_text(3.2, "en") == "3 h ago"
+    assert freshness_text(72, "en") == "3 d ago"
+    assert freshness_text(None, "en") == "Never synced"

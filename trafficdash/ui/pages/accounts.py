@@ -21,8 +21,10 @@ STALE_HOURS = 24 * 7
 def freshness_text(hours: float | None, locale: str) -> str:
     if hours is None:
         return t("accounts.never", locale)
+    if hours < 1 / 60:
+        return t("accounts.fresh_now", locale)
     if hours < 1:
-        return t("accounts.fresh_minutes", locale, minutes=max(0, int(hours * 60)))
+        return t("accounts.fresh_minutes", locale, minutes=int(hours * 60))
     if hours < 48:
         return t("accounts.fresh_hours", locale, hours=int(hours))
     return t("accounts.fresh_days", locale, days=int(hours // 24))
