@@ -11,8 +11,18 @@ import sqlalchemy as sa
 from tests.alerts.conftest import NOW
 from tests.alerts.helpers import TODAY, evaluate, execute, rebuild, rule_from
 from trafficdash import db
-from trafficdash.alerts import anomalies, pacing, service
+from trafficdash.alerts import anomalies, pacing, service, wording
 from trafficdash.models import Alert, AlertDelivery
+
+PT_WEEKDAYS = (
+    "segunda-feira",
+    "terça-feira",
+    "quarta-feira",
+    "quinta-feira",
+    "sexta-feira",
+    "sábado",
+    "domingo",
+)
 
 
 def _alerts() -> list[Alert]:
@@ -153,6 +163,14 @@ def test_anomalies_find_an_injected_spike_on_instagram_reels(data):
     # That Thursday's Reels spend was already above its median; x4 makes it 5.1x the usual Thursday.
     assert spend.message.startswith(f"Spend on Instagram · Reels is 5.1x its usual {weekday} (R$1,367.20 on ")
     assert spend.values["ratio"] == "5.09" and spend.kind == "anomaly" and spend.user_id is None
+    # Re-said for a Portuguese reader from the stored values; said again in English, it is the stored text.
+    title, text = wording.alert_wording(spend, "BRL", "pt_BR")
+    assert title == "Gasto fora do normal em Instagram · Reels"
+    assert text.startswith(
+        f"Gasto em Instagram · Reels chegou a 5,1x o habitual de {PT_WEEKDAYS[day.weekday()]} (R$ 1.367,20 em "
+        f"{day:%d/%m/%Y}; R$ 268,57 é a mediana de 6 "
+    ), text
+    assert all(wording._resaid(a, "BRL", "en") == (a.title, a.message) for a in found)
     assert len(spend.values["history"]) == anomalies.WEEKS
     with db.session_scope() as session:  # everyone who sees the account sees it
         assert {a.id for a in service.list_alerts(session, data.user_id)} == {a.id for a in found}

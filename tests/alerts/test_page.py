@@ -26,6 +26,11 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     user.find(content="Acknowledge").click()
     await user.should_see("Acknowledged ")  # "Acknowledged <date>" replaces the button
     await user.should_not_see(marker="ack-1")
+    # The same alert for a reader in Portuguese.
+    user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
+    await user.open("/alerts")
+    await user.should_see("Loja Brasil: ROAS está em 0,65x (limite 1,00x).")
+    await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos 50)")
 
 
 async def test_alerts_page_sends_anonymous_visitors_to_sign_in(user: SimUser) -> None:

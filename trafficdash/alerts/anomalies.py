@@ -19,12 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trafficdash.alerts import channels
+from trafficdash.alerts import channels, wording
 from trafficdash.alerts.observe import local_today
 from trafficdash.analytics import service as analytics
 from trafficdash.analytics.schemas import Filters
 from trafficdash.db import utcnow
-from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount, AdAccountAccess, Alert
 
 log = logging.getLogger(__name__)
@@ -46,7 +45,6 @@ MIN_VOLUME = {
 COUNT_METRICS = frozenset({"impressions", "clicks", "conversions"})
 ACCOUNT_METRICS = ("spend", "impressions", "clicks", "conversions")
 PLACEMENT_METRICS = ("spend", "impressions")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -66,24 +64,16 @@ class Finding:
         return self.value / self.usual if self.usual else None
 
     def explanation(self) -> str:
-        where = f" on {self.slice_label}" if self.slice_label else ""
-        weekday = WEEKDAYS[self.day.weekday()]
-        usual = f"{self._shown(self.usual)} is the median of the last {len(self.history)} {weekday}s"
-        r = self.ratio
-        if r is None:
-            what = f"is {self._shown(self.value)}, usually nothing"
-        elif r >= 1:
-            what = f"is {_fmt(r, 1)}x its usual {weekday}"
-        else:
-            what = f"is {_fmt((1 - r) * 100, 0)}% below its usual {weekday}"
-        return f"{self.metric.capitalize()}{where} {what} ({self._shown(self.value)} on {self.day.isoformat()}; {usual})."
-
-    def _shown(self, value: Decimal) -> str:
-        return format_metric(self.metric, value, self.currency, "en")
-
-
-def _fmt(value: Decimal, places: int = 2) -> str:
-    return f"{value.quantize(Decimal(1).scaleb(-places)):,}" if places else f"{value.quantize(Decimal(1)):,}"
+        return wording.anomaly_text(
+            self.metric,
+            self.slice_key,
+            self.day,
+            self.value,
+            self.usual,
+            len(self.history),
+            self.currency,
+            "en",
+        )
 
 
 def detect(metric: str, value: Decimal, history: list[Decimal]) -> tuple[bool, Decimal, Decimal]:
@@ -213,7 +203,7 @@ def record(
             subject_name=f.slice_label or "Account",
             metric=f.metric,
             severity="info",
-            title=f"Unusual {f.metric}" + (f" on {f.slice_label}" if f.slice_label else ""),
+            title=wording.anomaly_title(f.metric, f.slice_key, "en"),
             message=f.explanation(),
             values={
                 "day": f.day.isoformat(),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trafficdash.alerts import pacing
+from trafficdash.alerts import pacing, wording
 from trafficdash.alerts.rules import (
     ADDITIVE_METRICS,
     TRAILING_DAYS,
@@ -106,8 +106,7 @@ def judge(
         return None, values, f"{label} has no value"
     if rule.condition in ("above", "below"):
         holds = value > rule.threshold if rule.condition == "above" else value < rule.threshold
-        shown, threshold = format_metric_pair(rule.metric, value, rule.threshold, currency, "en")
-        return holds, values, f"{label} is {shown} (threshold {threshold})"
+        return holds, values, wording.threshold_text(rule.metric, value, rule.threshold, currency, "en")
     base = (previous or {}).get(rule.metric)
     if base is not None and rule.metric in ADDITIVE_METRICS and rule.baseline == "trailing_7d":
         # The trailing sum covers 7 days: compare the window with as many average days.
@@ -117,8 +116,7 @@ def judge(
     values["change_pct"] = _num(pct)
     if pct is None:
         return None, values, f"{label} has no baseline to compare with"
-    shown, baseline = format_metric_pair(rule.metric, value, base, currency, "en")
-    text = f"{label} is {shown}, {_num(abs(pct))}% {'above' if pct >= 0 else 'below'} its baseline {baseline}"
+    text = wording.change_text(rule.metric, value, base, pct, currency, "en")
     if rule.condition == "change_above":
         return pct > rule.threshold, values, text
     return pct < -rule.threshold, values, text
@@ -204,7 +202,8 @@ def _observation(
     until: date,
 ) -> Observation:
     values = {**values, "since": since.isoformat(), "until": until.isoformat()}
-    return Observation(key, name, campaign_id, holds, f"{rule.name}: {name}", f"{name}: {text}.", values)
+    message = wording.subject_text(name, text, "en")
+    return Observation(key, name, campaign_id, holds, f"{rule.name}: {name}", message, values)
 
 
 # ---- pacing -------------------------------------------------------------------------------------------------
@@ -283,15 +282,14 @@ def _pacing_observation(
     off = p.off_by
     judged = p.elapsed_share >= pacing.MIN_ELAPSED_SHARE and off is not None
     holds = p.is_off(tolerance) if judged else None
-    speed = "" if off is None else f"{_num(abs(off) * HUNDRED)}% {'ahead of' if off >= 0 else 'behind'} plan"
-    what = "ad set" if level == "adset" else "campaign"
-    budget, spent, expected, projected = (
-        _shown("spend", v, currency) for v in (p.budget, p.actual_to_date, p.expected_to_date, p.projected)
-    )
-    message = (
-        f"{entity.name} ({what}, {p.budget_type} budget {budget}): spent {spent} vs {expected} expected "
-        f"by now, {speed}; projected {projected} by the end of the {'day' if p.budget_type == 'daily' else 'flight'}."
-    )
+    amounts = {
+        "budget": p.budget,
+        "spent": p.actual_to_date,
+        "expected": p.expected_to_date,
+        "projected": p.projected,
+    }
+    off_pct = off * HUNDRED if off is not None else None
+    message = wording.pacing_text(entity.name, level, p.budget_type, amounts, off_pct, currency, "en")
     values = {
         "level": level,
         "budget_type": p.budget_type,

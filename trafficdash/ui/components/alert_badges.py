@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nicegui import ui
+from sqlalchemy import select
 
 from trafficdash import db
 from trafficdash.alerts import service
+from trafficdash.alerts.wording import alert_wording
 from trafficdash.i18n import t, tn
+from trafficdash.models import AdAccount
 
 MAX_ANOMALIES = 5
 
@@ -33,8 +36,9 @@ class OpenAlerts:
         return self.per_campaign.get(campaign_id, 0)
 
 
-def open_alerts(user_id: int, account_ids: list[int]) -> OpenAlerts:
-    """Blocking (database): call it with ``run.io_bound``. Empty ``account_ids`` = nothing selected."""
+def open_alerts(user_id: int, account_ids: list[int], locale: str = "en") -> OpenAlerts:
+    """Blocking (database): call it with ``run.io_bound`` (so the page passes its ``locale``: the
+    browser's storage is out of reach in a worker thread). Empty ``account_ids`` = nothing selected."""
     if not account_ids:
         return OpenAlerts()
     with db.session_scope() as session:
@@ -50,7 +54,16 @@ def open_alerts(user_id: int, account_ids: list[int]) -> OpenAlerts:
                 limit=MAX_ANOMALIES,
             ),
         )
-        notes = [AnomalyNote(id=a.id, title=a.title, explanation=a.message) for a in anomalies]
+        currencies = {
+            account_id: currency
+            for account_id, currency in session.execute(
+                select(AdAccount.id, AdAccount.currency).where(AdAccount.id.in_(account_ids))
+            )
+        }
+        notes = [
+            AnomalyNote(a.id, *alert_wording(a, currencies.get(a.ad_account_id, ""), locale))
+            for a in anomalies
+        ]
     total = sum(n for key, n in counts.items() if key.startswith("account:"))
     per_campaign = {
         int(key.removeprefix("campaign:")): n for key, n in counts.items() if key.startswith("campaign:")

@@ -10,6 +10,7 @@ from trafficdash import db
 from trafficdash.alerts import service
 from trafficdash.alerts.evaluation import evaluate_rule
 from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe
+from trafficdash.alerts.wording import alert_wording
 from trafficdash.auth.access import AccountNotFound, NotAdmin, visible_accounts
 from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t, tn
 from trafficdash.ui.frame import frame
@@ -39,7 +40,9 @@ class AlertsPage:
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
         with db.session_scope() as session:
-            self.accounts = {a.id: a.name for a in visible_accounts(session, user_id)}
+            accounts = visible_accounts(session, user_id)
+            self.accounts = {a.id: a.name for a in accounts}
+            self.currencies = {a.id: a.currency for a in accounts}
         self.account_id: int | None = next(iter(self.accounts), None)
 
     def render(self) -> None:
@@ -157,7 +160,12 @@ class AlertsPage:
     def history(self) -> None:
         with db.session_scope() as session:
             alerts = service.list_alerts(session, self.user_id, service.AlertQuery(limit=100))
-            rows = [(a.id, a.title, a.message, a.fired_at, a.resolved_at, a.acknowledged_at) for a in alerts]
+            locale = current_locale()
+            said = [alert_wording(a, self.currencies.get(a.ad_account_id, ""), locale) for a in alerts]
+            rows = [
+                (a.id, title, message, a.fired_at, a.resolved_at, a.acknowledged_at)
+                for a, (title, message) in zip(alerts, said, strict=True)
+            ]
         if not rows:
             ui.label(t("alerts.no_alerts")).classes("td-muted")
             return

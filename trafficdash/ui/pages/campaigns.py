@@ -67,7 +67,8 @@ class CampaignListView:
             self.body.refresh()
         if reset_page:  # after the rows, so the alert badges never delay them; paging keeps the counts
             self.alerts = (
-                await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids()) or OpenAlerts()
+                await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
+                or OpenAlerts()
             )
             if self.table is not None and self.page is not None:
                 self.table.alert_counts = self.alerts.per_campaign

@@ -64,7 +64,8 @@ class OverviewView:
         self.body.refresh()
         # After the numbers, so the alerts never delay them.
         self.alerts = (
-            await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids()) or OpenAlerts()
+            await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
+            or OpenAlerts()
         )
         self.alerts_card.refresh()
 
