@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 
 from nicegui import ui
+from sqlalchemy.orm import Session
 
 from trafficdash import db
 from trafficdash.alerts import service
@@ -16,6 +18,7 @@ from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t, tn
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
+SUMMARY_ALERTS = 3  # a firing rule's line shows this many of its alerts
 STATE_COLORS = {
     "firing": "negative",
     "ok": "positive",
@@ -117,6 +120,7 @@ class AlertsPage:
         locale = current_locale()
         with db.session_scope() as session:
             rules = service.list_rules(session, self.user_id)
+            firing = self._firing_messages(session, locale)
             rows = [
                 (
                     r.id,
@@ -124,7 +128,9 @@ class AlertsPage:
                     describe(r, locale),
                     r.state,
                     r.last_evaluated_at,
-                    r.last_summary or "",
+                    " ".join(firing[r.id])
+                    if r.state == "firing" and firing.get(r.id)
+                    else r.last_summary or "",
                     r.muted,
                 )
                 for r in rules
@@ -155,6 +161,17 @@ class AlertsPage:
                     ui.label(t("alerts.last_evaluated", when=_when(evaluated), summary=summary)).classes(
                         "text-sm"
                     )
+
+    def _firing_messages(self, session: Session, locale: str) -> dict[int, list[str]]:
+        """What each firing rule found, in the reader's language (the stored summary is English)."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for alert in service.list_alerts(
+            session, self.user_id, service.AlertQuery(open_only=True, limit=500)
+        ):
+            if alert.rule_id is not None and len(out[alert.rule_id]) < SUMMARY_ALERTS:
+                currency = self.currencies.get(alert.ad_account_id, "")
+                out[alert.rule_id].append(alert_wording(alert, currency, locale)[1])
+        return out
 
     @ui.refreshable_method
     def history(self) -> None:
