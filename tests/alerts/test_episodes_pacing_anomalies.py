@@ -15,14 +15,9 @@ from trafficdash.alerts import anomalies, pacing, service, wording
 from trafficdash.models import Alert, AlertDelivery
 
 PT_WEEKDAYS = (
-    "segunda-feira",
-    "terça-feira",
-    "quarta-feira",
-    "quinta-feira",
-    "sexta-feira",
-    "sábado",
-    "domingo",
-)
+    "das segundas-feiras", "das terças-feiras", "das quartas-feiras", "das quintas-feiras",
+    "das sextas-feiras", "dos sábados", "dos domingos",
+)  # fmt: skip
 
 
 def _alerts() -> list[Alert]:
@@ -166,9 +161,9 @@ def test_anomalies_find_an_injected_spike_on_instagram_reels(data):
     # Re-said for a Portuguese reader from the stored values; said again in English, it is the stored text.
     title, text = wording.alert_wording(spend, "BRL", "pt_BR")
     assert title == "Gasto fora do normal em Instagram · Reels"
-    assert text.startswith(
-        f"Gasto em Instagram · Reels chegou a 5,1x o habitual de {PT_WEEKDAYS[day.weekday()]} (R$ 1.367,20 em "
-        f"{day:%d/%m/%Y}; R$ 268,57 é a mediana de 6 "
+    assert text == (
+        f"Gasto em Instagram · Reels: 5,1x o habitual {PT_WEEKDAYS[day.weekday()]} (R$ 1.367,20 em "
+        f"{day:%d/%m/%Y}; R$ 268,57 é a mediana {PT_WEEKDAYS[day.weekday()]} nas últimas 6 semanas)."
     ), text
     assert all(wording._resaid(a, "BRL", "en") == (a.title, a.message) for a in found)
     assert len(spend.values["history"]) == anomalies.WEEKS

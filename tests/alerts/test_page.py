@@ -29,10 +29,10 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     # The same alert for a reader in Portuguese.
     user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
     await user.open("/alerts")
-    await user.should_see("Loja Brasil: ROAS está em 0,65x (limite 1,00x).")  # the alert
+    await user.should_see("Loja Brasil: ROAS em 0,65x (limite: 1,00x).")  # the alert
     await user.should_see(content="Última avaliação")  # and the firing rule's line, said the same way
     rule_line = next(e.text for e in user.find(content="Última avaliação").elements)
-    assert rule_line.endswith(": Loja Brasil: ROAS está em 0,65x (limite 1,00x)."), rule_line
+    assert rule_line.endswith(": Loja Brasil: ROAS em 0,65x (limite: 1,00x)."), rule_line
     await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos 50)")
 
 

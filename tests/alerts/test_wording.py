@@ -31,7 +31,7 @@ def test_a_rule_alert_in_portuguese(data) -> None:
     alert = _stored(obs, "rule", "roas")
     assert wording.alert_wording(alert, "BRL", "pt_BR") == (
         "ROAS below 1: Loja Brasil",  # the rule's name is the user's own
-        "Loja Brasil: ROAS está em 0,65x (limite 1,00x).",
+        "Loja Brasil: ROAS em 0,65x (limite: 1,00x).",
     )
     assert wording._resaid(alert, "BRL", "en") == (alert.title, alert.message)
 
@@ -58,7 +58,7 @@ def test_a_change_alert_in_portuguese() -> None:
     obs = Observation("campaign:1", "Summer", 1, holds, "CPA up: Summer", f"Summer: {text}.", values)
     alert = _stored(obs, "rule", "cpa")
     _, said = wording.alert_wording(alert, "USD", "pt_BR")
-    assert said == "Summer: CPA está em US$ 52,50, 50,00% acima da referência US$ 35,00."
+    assert said == "Summer: CPA em US$ 52,50, 50,00% acima da referência de US$ 35,00."
     assert wording._resaid(alert, "USD", "en") == (alert.title, alert.message)
 
 
@@ -68,3 +68,34 @@ def test_values_it_does_not_know_fall_back_to_the_stored_english() -> None:
     )
     assert wording.alert_wording(alert, "USD", "pt_BR") == ("T", "M")
     assert wording.alert_wording(alert, "USD", "en") == ("T", "M")
+
+
+def test_a_reader_in_portuguese_sees_the_difference_that_made_it_fire() -> None:
+    rule = SimpleNamespace(
+        metric="cpc", condition="above", threshold=Decimal("1.75"), window="today",
+        baseline=None, min_spend=None, min_impressions=None,
+    )  # fmt: skip
+    holds, values, text = judge(rule, {"cpc": Decimal("1.754")}, None, 1, "BRL")
+    assert holds and values["value"] == "1.75"  # rounded for display elsewhere; the exact one is kept too
+    obs = Observation("account:1", "Loja", None, holds, "CPC: Loja", f"Loja: {text}.", values)
+    _, said = wording.alert_wording(_stored(obs, "rule", "cpc"), "BRL", "pt_BR")
+    assert said == "Loja: CPC em R$ 1,7540 (limite: R$ 1,7500)."
+
+
+def test_a_firing_rule_line_shows_three_alerts_and_counts_the_rest(data) -> None:
+    from trafficdash import db
+    from trafficdash.ui.pages.alerts import AlertsPage
+
+    rule_id = rule_from(data, "roas_below_1")
+    values = {"metric": "roas", "condition": "below", "value": "0.50", "threshold": "1.00"}
+    with db.session_scope() as session:
+        for n in range(5):
+            session.add(
+                Alert(kind="rule", rule_id=rule_id, user_id=data.user_id, ad_account_id=data.account_id,
+                      subject_key=f"campaign:{n}", subject_name=f"C{n}", metric="roas", title=f"T{n}",
+                      message=f"C{n}: ROAS is 0.50x (threshold 1.00x).", values=values)
+            )  # fmt: skip
+    page = AlertsPage(data.user_id)
+    with db.session_scope() as session:
+        line = page._firing_lines(session, [rule_id], "pt_BR")[rule_id]
+    assert line.count("ROAS em 0,50x (limite: 1,00x).") == 3 and line.endswith("(+2 outros)"), line

@@ -127,6 +127,7 @@ def test_breakdown_values_read_in_both_languages() -> None:
     assert breakdown_label("device", "mobile_app", "", "pt_BR") == "App para celular"
     assert breakdown_label("country", "br", "", "pt_BR") == "Brasil"
     assert breakdown_label("country", "ZZ", "", "pt_BR") == "ZZ"  # an unknown code stays a code
+    assert breakdown_label("country", "PY", "", "pt-BR") == "Paraguai"  # either spelling of the locale
     assert breakdown_label("country", "", "", "pt_BR") == "Desconhecido"
     assert breakdown_label("age_gender", "25-34", "female", "pt_BR") == "25-34 · feminino"
     assert breakdown_label("placement", "instagram", "instagram_reels", "pt_BR") == "Instagram · Reels"

@@ -89,6 +89,8 @@ def judge(
     values: dict[str, Any] = {
         "metric": rule.metric,
         "value": _num(value),
+        # Exact, so a reader in another language sees the difference that made the alert fire.
+        "value_exact": None if value is None else str(value),
         "threshold": _num(rule.threshold),
         "condition": rule.condition,
         "window": rule.window,
@@ -112,6 +114,7 @@ def judge(
         # The trailing sum covers 7 days: compare the window with as many average days.
         base = Decimal(base) * window_days / TRAILING_DAYS
     values["baseline"] = _num(base)
+    values["baseline_exact"] = None if base is None else str(base)
     pct = ratio(Decimal(value) - Decimal(base), base, HUNDRED) if base is not None else None
     values["change_pct"] = _num(pct)
     if pct is None:

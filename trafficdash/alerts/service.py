@@ -131,6 +131,7 @@ def _visible_alerts(session: Session, user_id: int) -> Any:
 class AlertQuery:
     account_ids: list[int] | None = None
     campaign_id: int | None = None
+    rule_ids: list[int] | None = None
     kind: str | None = None
     open_only: bool = False
     unacknowledged_only: bool = False
@@ -142,6 +143,8 @@ def list_alerts(session: Session, user_id: int, query: AlertQuery = AlertQuery()
     stmt = _visible_alerts(session, user_id)
     if query.account_ids:
         stmt = stmt.where(Alert.ad_account_id.in_(query.account_ids))
+    if query.rule_ids is not None:
+        stmt = stmt.where(Alert.rule_id.in_(query.rule_ids))
     if query.campaign_id is not None:
         stmt = stmt.where(Alert.campaign_id == query.campaign_id)
     if query.kind:

@@ -171,15 +171,13 @@ def _resaid(alert: Alert, currency: str, locale: str) -> tuple[str, str]:
         )
         return alert.title, text
     metric = values["metric"]
+    value = _decimal(values.get("value_exact") or values["value"])
     if values.get("condition") in ("above", "below"):
-        text = threshold_text(
-            metric, _decimal(values["value"]), _decimal(values["threshold"]), currency, locale
-        )
+        text = threshold_text(metric, value, _decimal(values["threshold"]), currency, locale)
     else:
         pct = Decimal(values["change_pct"])
-        text = change_text(
-            metric, _decimal(values["value"]), _decimal(values["baseline"]), pct, currency, locale
-        )
+        baseline = _decimal(values.get("baseline_exact") or values["baseline"])
+        text = change_text(metric, value, baseline, pct, currency, locale)
     return alert.title, subject_text(alert.subject_name, text, locale)
 
 
@@ -191,5 +189,5 @@ def alert_wording(alert: Alert, currency: str, locale: str) -> tuple[str, str]:
         return alert.title, alert.message
     try:
         return _resaid(alert, currency, locale)
-    except (KeyError, TypeError, ValueError, InvalidOperation):
+    except (KeyError, TypeError, ValueError, AttributeError, InvalidOperation):
         return alert.title, alert.message

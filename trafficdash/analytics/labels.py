@@ -4,6 +4,8 @@ placement names are Meta's product names and stay as Meta's own Portuguese inter
 
 from __future__ import annotations
 
+from trafficdash.i18n.locales import normalize_locale
+
 SEPARATOR = " · "
 
 PLATFORMS = {
@@ -163,17 +165,21 @@ PT_BR = {
         "NL": "Países Baixos",
         "NO": "Noruega",
         "NZ": "Nova Zelândia",
+        "NG": "Nigéria",
         "PH": "Filipinas",
         "PL": "Polônia",
+        "PY": "Paraguai",
         "RO": "Romênia",
         "SA": "Arábia Saudita",
         "SE": "Suécia",
         "SG": "Singapura",
         "TH": "Tailândia",
+        "TR": "Turquia",
         "TW": "Taiwan",
         "UA": "Ucrânia",
         "AE": "Emirados Árabes Unidos",
         "US": "Estados Unidos",
+        "UY": "Uruguai",
         "VN": "Vietnã",
         "ZA": "África do Sul",
     },
@@ -187,7 +193,7 @@ def _humanise(code: str, unknown: str = "Unknown") -> str:
 
 
 def breakdown_label(dimension: str, value_1: str, value_2: str = "", locale: str = "en") -> str:
-    pt: dict = PT_BR if locale == "pt_BR" else {}
+    pt: dict = PT_BR if normalize_locale(locale) == "pt_BR" else {}
     unknown = pt.get("unknown", "Unknown")
     if dimension == "placement":
         platform = PLATFORMS.get(value_1, _humanise(value_1, unknown))

@@ -120,7 +120,7 @@ class AlertsPage:
         locale = current_locale()
         with db.session_scope() as session:
             rules = service.list_rules(session, self.user_id)
-            firing = self._firing_messages(session, locale)
+            firing = self._firing_lines(session, [r.id for r in rules if r.state == "firing"], locale)
             rows = [
                 (
                     r.id,
@@ -128,9 +128,7 @@ class AlertsPage:
                     describe(r, locale),
                     r.state,
                     r.last_evaluated_at,
-                    " ".join(firing[r.id])
-                    if r.state == "firing" and firing.get(r.id)
-                    else r.last_summary or "",
+                    firing.get(r.id) or r.last_summary or "",
                     r.muted,
                 )
                 for r in rules
@@ -162,16 +160,19 @@ class AlertsPage:
                         "text-sm"
                     )
 
-    def _firing_messages(self, session: Session, locale: str) -> dict[int, list[str]]:
+    def _firing_lines(self, session: Session, rule_ids: list[int], locale: str) -> dict[int, str]:
         """What each firing rule found, in the reader's language (the stored summary is English)."""
-        out: dict[int, list[str]] = defaultdict(list)
-        for alert in service.list_alerts(
-            session, self.user_id, service.AlertQuery(open_only=True, limit=500)
-        ):
-            if alert.rule_id is not None and len(out[alert.rule_id]) < SUMMARY_ALERTS:
-                currency = self.currencies.get(alert.ad_account_id, "")
-                out[alert.rule_id].append(alert_wording(alert, currency, locale)[1])
-        return out
+        found: dict[int, list[str]] = defaultdict(list)
+        query = service.AlertQuery(rule_ids=rule_ids, open_only=True, limit=10_000)
+        for alert in service.list_alerts(session, self.user_id, query) if rule_ids else ():
+            currency = self.currencies.get(alert.ad_account_id, "")
+            found[alert.rule_id].append(alert_wording(alert, currency, locale)[1])  # type: ignore[index]
+        lines = {}
+        for rule_id, messages in found.items():
+            more = len(messages) - SUMMARY_ALERTS
+            shown = " ".join(messages[:SUMMARY_ALERTS])
+            lines[rule_id] = f"{shown} {t('alerts.more', locale, count=more)}" if more > 0 else shown
+        return lines
 
     @ui.refreshable_method
     def history(self) -> None:
