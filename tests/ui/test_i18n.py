@@ -147,3 +147,15 @@ def test_data_freshness_reads_naturally() -> None:
     assert freshness_text(3.2, "en") == "3 h ago"
     assert freshness_text(72, "en") == "3 d ago"
     assert freshness_text(None, "en") == "Never synced"
+
+
+def test_quasar_table_texts_follow_the_reader() -> None:
+    from nicegui import ui
+
+    from trafficdash.ui.components.table_texts import localize_table
+
+    with ui.element():  # any parent will do; the props are what the browser gets
+        table = localize_table(ui.table(columns=[], rows=[]), "pt_BR")
+    assert table.props["rows-per-page-label"] == "Linhas por página:"
+    assert table.props["no-data-label"] == "Nenhuma linha"
+    assert table.props[":pagination-label"] == "(first, last, total) => first + '–' + last + \" de \" + total"

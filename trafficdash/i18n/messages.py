@@ -379,6 +379,9 @@ EN: dict[str, str] = {
     "rule.metric.impressions": "Impressions",
     "rule.metric.clicks": "Clicks",
     "breakdown.other": "Other",
+    "table.rows_per_page": "Rows per page:",
+    "table.no_data": "No rows",
+    "table.of": "of",
     # sync page
     "syncpage.now.text": "Pull the latest campaigns and insights of the chosen accounts from Meta.",
     "syncpage.accounts": "Accounts (none = all)",
@@ -806,6 +809,9 @@ PT_BR: dict[str, str] = {
     "rule.metric.impressions": "Impressões",
     "rule.metric.clicks": "Cliques",
     "breakdown.other": "Outros",
+    "table.rows_per_page": "Linhas por página:",
+    "table.no_data": "Nenhuma linha",
+    "table.of": "de",
     # sync page
     "syncpage.now.text": "Traga do Meta as campanhas e os insights mais recentes das contas escolhidas.",
     "syncpage.accounts": "Contas (nenhuma = todas)",

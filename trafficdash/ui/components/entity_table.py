@@ -12,6 +12,7 @@ from nicegui import ui
 from trafficdash.analytics.schemas import EntityPage, EntityRow
 from trafficdash.i18n import format_change_percent, format_money, t, tn
 from trafficdash.i18n.metric_format import format_metric
+from trafficdash.ui.components.table_texts import localize_table
 
 TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
 PAGE_SIZES = (10, 25, 50, 100)
@@ -123,6 +124,7 @@ class EntityTable:
             .classes("td-table w-full")
             .mark("entity-table")
         )
+        localize_table(self.table, locale)
         self.table.add_slot(
             "body-cell-name",
             r"""<q-td :props="props" style="min-width: 200px; max-width: 320px; white-space: normal">

@@ -13,6 +13,7 @@ from trafficdash.ui import data
 from trafficdash.ui.components.breakdown_charts import age_gender_heatmap
 from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
+from trafficdash.ui.components.table_texts import localize_table
 from trafficdash.ui.frame import frame
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
 from trafficdash.ui.session_user import login_redirect, page_user
@@ -104,6 +105,7 @@ def country_table(breakdown: Breakdown | None, locale: str) -> None:
             .classes("td-table w-full")
             .mark("country-table")
         )
+        localize_table(table, locale)
         table.add_slot(
             "body-cell-share",
             r"""<q-td :props="props"><div class="flex items-center gap-2 no-wrap" style="min-width:140px">

@@ -13,6 +13,7 @@ from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.schedules import InvalidSchedule, zone_or_utc
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
 from trafficdash.ui.components.sync_button import on_synced, sync_button
+from trafficdash.ui.components.table_texts import localize_table
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
@@ -199,6 +200,7 @@ class SyncPage:
             .props("dark flat dense")
             .classes("w-full gt-xs")
         )
+        localize_table(table, current_locale())
         table.add_slot(
             "body-cell-status",
             "<q-td :props='props'><q-badge :color=\"{"
