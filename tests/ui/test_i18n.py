@@ -158,3 +158,11 @@ def test_quasar_table_texts_follow_the_reader() -> None:
     assert table.props["rows-per-page-label"] == "Linhas por página:"
     assert table.props["no-data-label"] == "Nenhuma linha"
     assert table.props[":pagination-label"] == "(first, last, total) => first + '–' + last + \" de \" + total"
+
+
+def test_a_quiet_rules_summary_in_the_readers_language() -> None:
+    from trafficdash.ui.pages.alerts import _summary
+
+    assert _summary("ok", "12 checked, none firing", "en") == "12 checked, none firing"
+    assert _summary("ok", "12 checked, none firing", "pt_BR") == "Nada disparado."
+    assert _summary("no_data", "3 checked, none firing (3 without enough data)", "pt_BR").startswith("Ainda sem")

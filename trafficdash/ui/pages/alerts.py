@@ -32,6 +32,12 @@ def _when(value: datetime | None) -> str:
     return format_datetime(value.astimezone(), current_locale()) if value else NO_VALUE
 
 
+def _summary(state: str, stored: str, locale: str) -> str:
+    """The stored evaluation summary is English and detailed ("12 checked, none firing"); other
+    languages get what the state means."""
+    return stored if locale == "en" else t(f"alerts.summary.{state}", locale, default=stored)
+
+
 def _section(title: str) -> ui.column:
     column = ui.column().classes("td-card w-full p-4 gap-3")
     with column:
@@ -128,7 +134,7 @@ class AlertsPage:
                     describe(r, locale),
                     r.state,
                     r.last_evaluated_at,
-                    firing.get(r.id) or r.last_summary or "",
+                    firing.get(r.id) or _summary(r.state, r.last_summary or "", locale),
                     r.muted,
                 )
                 for r in rules
