@@ -165,4 +165,6 @@ def test_a_quiet_rules_summary_in_the_readers_language() -> None:
 
     assert _summary("ok", "12 checked, none firing", "en") == "12 checked, none firing"
     assert _summary("ok", "12 checked, none firing", "pt_BR") == "Nada disparado."
-    assert _summary("no_data", "3 checked, none firing (3 without enough data)", "pt_BR").startswith("Ainda sem")
+    assert _summary("no_data", "3 checked, none firing (3 without enough data)", "pt_BR").startswith(
+        "Ainda sem"
+    )
