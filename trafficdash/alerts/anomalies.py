@@ -188,7 +188,7 @@ def record(
         if not old.subject_key.endswith(day.isoformat()):
             old.resolved_at = now
     for f in findings:
-        key = f"anomaly:{f.metric}:{f.slice_key}:{f.day.isoformat()}"
+        key = wording.anomaly_subject_key(f.metric, f.slice_key, f.day)
         exists = session.scalar(
             select(Alert.id).where(Alert.ad_account_id == account_id, Alert.subject_key == key)
         )

@@ -24,7 +24,6 @@ from trafficdash.analytics import service as analytics
 from trafficdash.analytics.entities import MAX_PAGE_SIZE
 from trafficdash.analytics.metrics import HUNDRED, ratio
 from trafficdash.analytics.schemas import Filters, Metrics
-from trafficdash.i18n import t
 from trafficdash.i18n.metric_format import format_metric, format_metric_pair
 from trafficdash.models import AdAccount, AdSet, AlertRule, Campaign
 
@@ -97,7 +96,7 @@ def judge(
         "spend": _num(spend),
         "impressions": impressions,
     }
-    label = t(f"rule.metric.{rule.metric}", "en", default=rule.metric)
+    label = wording.metric_label(rule.metric, "en")
     if rule.min_spend is not None and spend < rule.min_spend:
         shown, minimum = format_metric_pair("spend", spend, rule.min_spend, currency, "en")
         return None, values, f"spend {shown} is below the minimum {minimum}"

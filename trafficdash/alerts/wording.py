@@ -106,23 +106,17 @@ def anomaly_text(
     locale: str,
 ) -> str:
     weekday = day.weekday()
+    usual_day = t(f"anomaly.weekday.{weekday}", locale)
     ratio = value / usual if usual else None
     if ratio is None:
         what = t("anomaly.what.nothing", locale, value=format_metric(metric, value, currency, locale))
     elif ratio >= 1:
         what = t(
-            "anomaly.what.ratio",
-            locale,
-            ratio=format_number(ratio, locale, decimals=1),
-            weekday=t(f"anomaly.weekday.{weekday}", locale),
+            "anomaly.what.ratio", locale, ratio=format_number(ratio, locale, decimals=1), weekday=usual_day
         )
     else:
-        what = t(
-            "anomaly.what.below",
-            locale,
-            pct=format_number((1 - ratio) * 100, locale, decimals=0),
-            weekday=t(f"anomaly.weekday.{weekday}", locale),
-        )
+        pct = format_number((1 - ratio) * 100, locale, decimals=0)
+        what = t("anomaly.what.below", locale, pct=pct, weekday=usual_day)
     return t(
         "anomaly.text",
         locale,
@@ -144,8 +138,12 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+def anomaly_subject_key(metric: str, slice_key: str, day: date) -> str:
+    """One anomaly's key: "anomaly:<metric>:<slice key>:<day>" (read back by ``_anomaly_slice``)."""
+    return f"anomaly:{metric}:{slice_key}:{day.isoformat()}"
+
+
 def _anomaly_slice(alert: Alert) -> str:
-    """The slice key inside "anomaly:<metric>:<slice key>:<day>"."""
     return alert.subject_key.removeprefix(f"anomaly:{alert.metric}:").rpartition(":")[0]
 
 

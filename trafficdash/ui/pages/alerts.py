@@ -15,6 +15,7 @@ from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe
 from trafficdash.alerts.wording import alert_wording
 from trafficdash.auth.access import AccountNotFound, NotAdmin, visible_accounts
 from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t, tn
+from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
@@ -38,13 +39,6 @@ def _summary(state: str, stored: str, locale: str) -> str:
     return stored if locale == "en" else t(f"alerts.summary.{state}", locale, default=stored)
 
 
-def _section(title: str) -> ui.column:
-    column = ui.column().classes("td-card w-full p-4 gap-3")
-    with column:
-        ui.label(title).classes("text-lg font-semibold")
-    return column
-
-
 class AlertsPage:
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
@@ -58,8 +52,7 @@ class AlertsPage:
         if not self.accounts:
             ui.label(t("alerts.connect_first")).classes("td-muted")
             return
-        with _section(t("alerts.templates")):
-            ui.label(t("alerts.templates.text")).classes("td-muted text-sm")
+        with section_card(t("alerts.templates"), t("alerts.templates.text")):
             ui.select(self.accounts, value=self.account_id, label=t("alerts.account")).bind_value(
                 self, "account_id"
             ).props("dark outlined dense").classes("min-w-[16rem]").mark("alert-account")
@@ -76,9 +69,9 @@ class AlertsPage:
                         ui.button(
                             t("alerts.use"), icon="add", on_click=lambda _, k=template.key: self.create(k)
                         ).props("flat dense no-caps").mark(f"template-{template.key}")
-        with _section(t("alerts.rules")):
+        with section_card(t("alerts.rules")):
             self.rules()
-        with _section(t("alerts.history")):
+        with section_card(t("alerts.history")):
             self.history()
 
     def create(self, key: str) -> None:

@@ -18,6 +18,7 @@ from trafficdash.reports import schedules
 from trafficdash.reports import service as reports
 from trafficdash.reports.spec import REPORT_LEVELS, ReportSpec
 from trafficdash.ui.components.export_buttons import export
+from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import page_user
 
@@ -31,13 +32,6 @@ STATUS_COLOR = {
     "failed": "negative",
     "expired": "grey",
 }
-
-
-def _card(title: str) -> ui.column:
-    col = ui.column().classes("td-card w-full p-6 gap-3")
-    with col:
-        ui.label(title).classes("text-lg font-semibold")
-    return col
 
 
 def _account_options(user_id: int) -> dict[int, str]:
@@ -65,7 +59,7 @@ def _select(
 
 
 def _builder(accounts: dict[int, str], user_id: int, locale: str, on_queued) -> None:
-    with _card(t("reports.build.title", locale)):
+    with section_card(t("reports.build.title", locale)):
         with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             account = _select(accounts, t("reports.accounts", locale), "20rem", multiple=True).mark(
                 "report-accounts"
@@ -186,7 +180,7 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
             schedules.delete_schedule(session, user_id, schedule_id)
         listing.refresh()
 
-    with _card(t("reports.schedules.title", locale)):
+    with section_card(t("reports.schedules.title", locale)):
         with ui.row().classes("td-form-row gap-3 items-end flex-wrap"):
             name = ui.input(t("reports.schedule.name", locale)).props("outlined dense").mark("schedule-name")
             frequency = _select(
@@ -271,7 +265,7 @@ def register() -> None:
             accounts = _account_options(user.id)  # one query for both forms
             recent = _Recent(user.id, locale)
             _builder(accounts, user.id, locale, recent.queued)
-            with _card(t("reports.recent.title", locale)):
+            with section_card(t("reports.recent.title", locale)):
                 recent.draw()
             _schedules(accounts, user.id, locale)
         # Queued builds move on their own: redraw while any is in progress.

@@ -11,6 +11,7 @@ from trafficdash.auth.connections import connection_state
 from trafficdash.i18n import format_date, t
 from trafficdash.models import User
 from trafficdash.ui.components.connection_banner import RECONNECT_URL, connection_message
+from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.frame import frame
 from trafficdash.ui.session_user import page_user
 
@@ -22,20 +23,12 @@ STATUS_LOOK = {  # icon, colour, label key
 }
 
 
-def _section(title: str, subtitle: str) -> ui.column:
-    col = ui.column().classes("td-card w-full p-6 gap-4")
-    with col:
-        ui.label(title).classes("text-lg font-semibold")
-        ui.label(subtitle).classes("td-muted text-sm")
-    return col
-
-
 def _connection_section(user: User, admin: bool) -> None:
     state = connection_state(user)
     icon, color, label = STATUS_LOOK.get(state.status, STATUS_LOOK["not_connected"])
     with db.session_scope() as session:
         accounts = [a.name or a.act_id for a in visible_accounts(session, user.id)]
-    with _section(t("settings.connection.title"), t("settings.connection.text")):
+    with section_card(t("settings.connection.title"), t("settings.connection.text")):
         with ui.row().classes("items-center gap-3").mark("connection-status"):
             ui.icon(icon, size="28px").props(f"color={color}")
             ui.label(t(label)).classes("text-base font-medium")
@@ -99,7 +92,7 @@ def _tokens_section(user_id: int, admin: bool) -> None:
         dialog.open()
         token_list.refresh()
 
-    with _section(t("settings.tokens.title"), t("settings.tokens.text")):
+    with section_card(t("settings.tokens.title"), t("settings.tokens.text")):
         if admin:
             with ui.row().classes("items-center gap-3"):
                 name = ui.input(t("settings.tokens.name")).props("outlined dense").mark("token-name")
@@ -154,7 +147,7 @@ def _team_section(user_id: int, admin: bool) -> None:
         email.value = ""
         member_list.refresh()
 
-    with _section(t("settings.team.title"), t("settings.team.text")):
+    with section_card(t("settings.team.title"), t("settings.team.text")):
         if admin:
             with ui.row().classes("items-center gap-3"):
                 email = ui.input(t("settings.team.email")).props("outlined dense").mark("invite-email")

@@ -12,6 +12,7 @@ from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, format_n
 from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.schedules import InvalidSchedule, zone_or_utc
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
+from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.components.table_texts import localize_table
 from trafficdash.ui.frame import frame
@@ -79,23 +80,20 @@ class SyncPage:
         self.schedules.refresh()
 
     def render(self) -> None:
-        with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label(t("sync.now")).classes("text-lg font-semibold")
-            ui.label(t("syncpage.now.text")).classes("td-muted text-sm")
-            with ui.row().classes("items-center gap-4 w-full"):
-                self.picker = (
-                    ui.select({}, multiple=True, label=t("syncpage.accounts"), on_change=self._picked)
-                    .props("dark outlined dense use-chips clearable")
-                    .classes("min-w-[18rem]")
-                    .mark("sync-accounts")
-                )
-                sync_button(self.user_id, lambda: self.selected)
-        with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label(t("syncpage.schedules")).classes("text-lg font-semibold")
-            ui.label(t("syncpage.schedules.text")).classes("td-muted text-sm")
+        with (
+            section_card(t("sync.now"), t("syncpage.now.text")),
+            ui.row().classes("items-center gap-4 w-full"),
+        ):
+            self.picker = (
+                ui.select({}, multiple=True, label=t("syncpage.accounts"), on_change=self._picked)
+                .props("dark outlined dense use-chips clearable")
+                .classes("min-w-[18rem]")
+                .mark("sync-accounts")
+            )
+            sync_button(self.user_id, lambda: self.selected)
+        with section_card(t("syncpage.schedules"), t("syncpage.schedules.text")):
             self.schedules()
-        with ui.column().classes("td-card w-full p-4 gap-3"):
-            ui.label(t("syncpage.history")).classes("text-lg font-semibold")
+        with section_card(t("syncpage.history")):
             self.history()
 
     def _picked(self, event) -> None:
