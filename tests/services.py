@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -58,12 +59,23 @@ class TestServices:
         from trafficdash.db import Base
 
         tables = [t.name for t in Base.metadata.sorted_tables]
-        with engine.begin() as conn:
-            if engine.dialect.name == "postgresql":
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
+        if engine.dialect.name != "postgresql":
+            with engine.begin() as conn:
                 for name in reversed(tables):
                     conn.execute(sa.text(f"DELETE FROM {name}"))
+            return
+        # A page of the previous test may still be finishing a query in a worker thread; its
+        # share locks and TRUNCATE's exclusive ones can deadlock. PostgreSQL then cancels one
+        # side: when it is ours, the reader has finished by the time we try again.
+        for attempt in range(5):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                return
+            except sa.exc.OperationalError as exc:
+                if "deadlock detected" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def release(self) -> None:
         if self.admin_url and self.database_url:

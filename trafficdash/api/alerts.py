@@ -35,10 +35,10 @@ def _errors() -> Iterator[None]:
     except NotAdmin as exc:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(exc)) from None
     except (InvalidRule, InvalidFilters) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     except ValidationError as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, detail=exc.errors(include_url=False)
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=exc.errors(include_url=False)
         ) from None
 
 
