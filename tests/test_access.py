@@ -1,3 +1,5 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from nicegui import app
@@ -29,8 +31,22 @@ def test_api_tokens_are_hashed_and_revocable(session) -> None:
     assert plain not in token.token_hash and len(token.token_hash) == 64
     assert api_tokens.authenticate(session, plain).id == ana.id
     assert api_tokens.authenticate(session, plain + "x") is None
+    assert api_tokens.authenticated_user_id(session, plain) == ana.id
+    assert api_tokens.authenticated_user_id(session, plain + "x") is None
     assert api_tokens.revoke(session, ana, token.id)
     assert api_tokens.authenticate(session, plain) is None
+    assert api_tokens.authenticated_user_id(session, plain) is None
+
+
+def test_token_use_is_noted_at_most_once_a_minute(session, monkeypatch) -> None:
+    ana = make_user(session)
+    token, plain = api_tokens.create_token(session, ana, "script")
+    start = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    for seconds, expected in ((0, start), (59, start), (61, start + timedelta(seconds=61))):
+        monkeypatch.setattr(api_tokens, "utcnow", lambda s=seconds: start + timedelta(seconds=s))
+        assert api_tokens.authenticated_user_id(session, plain) == ana.id
+        session.refresh(token)
+        assert api_tokens._aware(token.last_used_at) == expected
 
 
 def test_api_requires_a_user(user) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Engine, Integer, MetaData, Numeric, create_engine, event
+from sqlalchemy import JSON, BigInteger, Engine, Integer, MetaData, Numeric, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -63,11 +64,49 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.close()
 
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_idle_connections(engine)
+    return engine
+
+
+# A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
+_CHECKED_IN_AT = "trafficdash_checked_in_at"
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pre-ping, but only connections that sat idle in the pool.
+
+    SQLAlchemy's ``pool_pre_ping`` costs a round trip on every checkout, a good share of a
+    cached API answer. A connection returned moments ago is as alive as a ping would say; one
+    that sat idle (a restarted or failed-over server, a proxy's idle timeout) is pinged, and a
+    dead one is replaced before anyone uses it. A server that dies under load still costs the
+    requests in flight, and SQLAlchemy then recycles the whole pool on the first disconnect.
+    """
+
+    @event.listens_for(engine.pool, "checkin")
+    def _stamp(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        checked_in = record.info.get(_CHECKED_IN_AT)
+        if checked_in is None or time.monotonic() - checked_in < PING_AFTER_IDLE_SECONDS:
+            return  # a fresh connection, or one in use moments ago
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as error:
+            alive = False
+            if not engine.dialect.is_disconnect(error, dbapi_conn, None):
+                raise
+        if not alive:
+            # The pool discards this connection and checks out (or opens) another one.
+            raise exc.DisconnectionError("idle pooled connection is gone")
 
 
 def configure(settings: Settings | None = None) -> Engine:

@@ -14,7 +14,7 @@ from trafficdash.analytics import service
 from trafficdash.analytics.cache import Question
 from trafficdash.analytics.schemas import Breakdown, DailySeries, Dimension, Filters, SummaryResponse
 from trafficdash.api.analytics_params import FilterQuery, FilterQueryDep, resolve_filters, service_errors
-from trafficdash.api.deps import authenticate_request
+from trafficdash.api.deps import authenticate_request_id
 
 router = APIRouter(prefix="/insights", tags=["insights"])
 
@@ -46,7 +46,7 @@ async def _answer(
 
     def work() -> bytes:
         with db.session_scope() as session:
-            user_id = authenticate_request(request, session).id
+            user_id = authenticate_request_id(request, session)
             filters = resolve_filters(session, user_id, query)
             with service_errors():
                 return question(session, user_id, filters).json()

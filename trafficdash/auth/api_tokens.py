@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from trafficdash.db import utcnow
 from trafficdash.models import ApiToken, User
 
-__all__ = ["ApiToken", "authenticate", "create_token", "list_tokens", "revoke"]
+__all__ = ["ApiToken", "authenticate", "authenticated_user_id", "create_token", "list_tokens", "revoke"]
 
 TOKEN_PREFIX = "tdp_"
 PREFIX_LENGTH = 12  # "tdp_" + 8 characters: enough to tell tokens apart in a list
@@ -34,20 +35,32 @@ def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken
 
 
 def authenticate(session: Session, plain: str) -> User | None:
+    """The token's user (one round trip for both), or None for an unknown or revoked token."""
+    found = _lookup(session, plain, User)
+    return found[0] if found is not None else None
+
+
+def authenticated_user_id(session: Session, plain: str) -> int | None:
+    """Like ``authenticate`` for callers that need only the id: no user row is loaded."""
+    found = _lookup(session, plain, ApiToken.user_id)
+    return found[0] if found is not None else None
+
+
+def _lookup(session: Session, plain: str, wanted: Any) -> tuple[Any, ...] | None:
+    """``(wanted,)`` for a live token, else None; notes when the token was last used."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
-    found = session.execute(  # the token and its user in one round trip
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _hash(plain))
-    ).first()
-    if found is None or found[0].revoked_at is not None:
+    stmt = select(wanted, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+    if wanted is User:
+        stmt = stmt.join(User, User.id == ApiToken.user_id)
+    found = session.execute(stmt.where(ApiToken.token_hash == _hash(plain))).first()
+    if found is None or found.revoked_at is not None:
         return None
-    token, user = found
     now = utcnow()
-    if token.last_used_at is None or (now - _aware(token.last_used_at)).total_seconds() > 60:
-        token.last_used_at = now  # throttled so busy scripts do not write on every call
-    return user
+    if found.last_used_at is None or (now - _aware(found.last_used_at)).total_seconds() > 60:
+        # Throttled so that busy scripts do not write on every call.
+        session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+    return (found[0],)
 
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:

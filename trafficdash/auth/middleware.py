@@ -105,7 +105,9 @@ async def rate_limit_hit(
     window_start = int(now // window) * window
     key = f"{RATE_KEY_PREFIX}:{bucket}:{identity}:{window_start}"
     try:
-        async with redis_conn.get_async_redis().pipeline() as pipe:
+        # One round trip without MULTI/EXEC: the two commands arrive together, and a client
+        # slipping in between only sets the same expiry again.
+        async with redis_conn.get_async_redis().pipeline(transaction=False) as pipe:
             pipe.incr(key)
             pipe.expire(key, window + 1)
             count, _ = await pipe.execute()
