@@ -10,7 +10,7 @@ Prints per scale: the endpoint's p50 uncached (cache flushed before every call) 
 served by uvicorn in its own process with the production middleware and called over
 keep-alive HTTP (as a script or BI tool calls it); the service alone (no HTTP); the p50 of
 the raw SQL statements one call runs (captured from the engine, replayed on a raw psycopg
-connection); and the endpoint's uncached time as a ratio to that SQL. Last, the fixed floor of
+connection, without a transaction as the endpoint runs them); and the endpoint's uncached time as a ratio to that SQL. Last, the fixed floor of
 any call on this stack (an empty answer from the same server and middleware, plus the cache's
 Redis round trips), to set the ratio against: (floor + SQL) / SQL is the best it could be.
 
@@ -170,6 +170,8 @@ def raw_sql_of(engine: sa.Engine, call: Callable[[], None], iterations: int) -> 
     finally:
         sa.event.remove(engine, "before_cursor_execute", capture)
     raw = engine.raw_connection()
+    # Without a transaction, as the endpoint runs them (db.read_scope).
+    raw.driver_connection.autocommit = True  # type: ignore[union-attr]
     try:
         cur = raw.cursor()
 
@@ -178,10 +180,10 @@ def raw_sql_of(engine: sa.Engine, call: Callable[[], None], iterations: int) -> 
                 cur.execute(statement, parameters)
                 if cur.description:
                     cur.fetchall()
-            raw.rollback()
 
         return statements, timed(replay, iterations)
     finally:
+        raw.driver_connection.autocommit = False  # type: ignore[union-attr]
         raw.close()
 
 

@@ -46,6 +46,7 @@ class Base(DeclarativeBase):
 
 _engine: Engine | None = None
 _session_factory: sessionmaker[Session] | None = None
+_read_session_factory: sessionmaker[Session] | None = None
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -111,7 +112,7 @@ def _ping_idle_connections(engine: Engine) -> None:
 
 def configure(settings: Settings | None = None) -> Engine:
     """(Re)build the process-wide engine from settings."""
-    global _engine, _session_factory
+    global _engine, _session_factory, _read_session_factory
     settings = settings or get_settings()
     if settings.is_sqlite:
         settings.ensure_data_dir()
@@ -119,6 +120,10 @@ def configure(settings: Settings | None = None) -> Engine:
         _engine.dispose()
     _engine = make_engine(settings.resolved_database_url)
     _session_factory = sessionmaker(_engine, expire_on_commit=False)
+    # The same pool, without transactions: see read_scope.
+    _read_session_factory = sessionmaker(
+        _engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+    )
     return _engine
 
 
@@ -130,11 +135,12 @@ def get_engine() -> Engine:
 
 
 def dispose() -> None:
-    global _engine, _session_factory
+    global _engine, _session_factory, _read_session_factory
     if _engine is not None:
         _engine.dispose()
     _engine = None
     _session_factory = None
+    _read_session_factory = None
 
 
 def new_session() -> Session:
@@ -156,3 +162,19 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """A session for answering reads: every statement is its own transaction.
+
+    A transaction costs two round trips of its own (BEGIN, COMMIT): a good share of an API answer
+    served from the cache, which runs two small queries. What such a request writes (a token's
+    last-used time) stands alone. Work whose statements must see one state of the data, or
+    write together, uses session_scope.
+    """
+    if _read_session_factory is None:
+        configure()
+    assert _read_session_factory is not None
+    with _read_session_factory() as session:
+        yield session

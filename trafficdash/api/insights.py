@@ -40,12 +40,13 @@ def _json(body: bytes) -> Response:
 async def _answer(
     request: Request, query: FilterQuery, question: Callable[[Session, int, Filters], Question]
 ) -> bytes:
-    """The caller, the filters and the service in one worker-thread hop and one transaction (a
-    cache hit is a few milliseconds; a hop and a transaction per step would be a good share of
-    them). A stranger gets the 401 before anything about the query (see api.errors)."""
+    """The caller, the filters and the service in one worker-thread hop and one session without
+    transactions (a cache hit is a few milliseconds; a hop per step, or BEGIN and COMMIT, would be
+    a good share of them). A stranger gets the 401 before anything about the query (see
+    api.errors)."""
 
     def work() -> bytes:
-        with db.session_scope() as session:
+        with db.read_scope() as session:
             user_id = authenticate_request_id(request, session)
             filters = resolve_filters(session, user_id, query)
             with service_errors():

@@ -1,10 +1,12 @@
-"""The pool pings only connections that sat idle, and replaces one the server dropped meanwhile."""
+"""Sessions and the pool: read scopes run without transactions; the pool pings only connections
+that sat idle, and replaces one the server dropped meanwhile."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
+from tests.support import make_user
 from trafficdash import db
 
 
@@ -59,3 +61,20 @@ def test_a_live_idle_connection_is_kept(pg_engine, monkeypatch) -> None:
     monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert backend_pid(pg_engine) == first
     assert pings == [1]
+
+
+def rename(scope, user_id: int, name: str) -> None:
+    with pytest.raises(RuntimeError), scope() as session:
+        session.execute(
+            sa.text("UPDATE users SET name = :name WHERE id = :id"), {"name": name, "id": user_id}
+        )
+        raise RuntimeError("the request fails after its write")
+
+
+def test_a_read_scope_statement_stands_alone_where_a_unit_of_work_rolls_back() -> None:
+    with db.session_scope() as session:
+        user_id = make_user(session).id
+    rename(db.session_scope, user_id, "rolled back")
+    rename(db.read_scope, user_id, "kept")
+    with db.read_scope() as session:
+        assert session.scalar(sa.text("SELECT name FROM users WHERE id = :id"), {"id": user_id}) == "kept"
