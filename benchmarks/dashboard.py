@@ -417,7 +417,7 @@ def measure(
             daily_rows = conn.scalar(sa.text("SELECT count(*) FROM insights_daily"))
             breakdown_rows = conn.scalar(sa.text("SELECT count(*) FROM insights_breakdown"))
 
-        for _ in range(20):  # warm the pools and the PostgreSQL buffers
+        for _ in range(200):  # warm the pools, the PostgreSQL buffers and prepared statements
             cache.flushdb()
             call()
         uncached = timed(call, iterations, before=cache.flushdb)
