@@ -34,6 +34,8 @@ async def test_sync_now_shows_progress_then_the_refreshed_history(user: User, wo
 
     user.find(marker="sync-now").click()
     await user.should_see("Queued", retries=30)
+    button = user.find(marker="sync-now").elements.pop()
+    assert (button.text, "td-busy" in button.classes, button.enabled) == ("Syncing…", True, False)
     user.find(marker="sync-now").click()  # a double click...
     user.find(marker="sync-now-header").click()  # ...and the header button: still one run per account
     await asyncio.sleep(0.5)
@@ -47,6 +49,7 @@ async def test_sync_now_shows_progress_then_the_refreshed_history(user: User, wo
     )
     assert worked
     await user.should_see("Sync finished", retries=60)
+    assert (button.text, "td-busy" in button.classes, button.enabled) == ("Sync now", False, True)
     # The toast comes first, then the page's on_synced redraw (two buttons followed the runs).
     await user.should_see(kind=ui.table, marker="sync-history", retries=50)
     with db.session_scope() as s:

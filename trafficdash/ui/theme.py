@@ -43,6 +43,10 @@ body, .q-page, .nicegui-content {{ background: var(--td-bg); color: var(--td-tex
 .td-nav-link:hover {{ background: var(--td-surface); color: var(--td-text); }}
 .td-nav-link.active {{ background: linear-gradient(90deg, rgba(59,130,246,.18), rgba(139,92,246,.12));
   color: var(--td-text); }}
+/* A button whose work is under way: its icon turns (still for those who ask for less motion). */
+@keyframes td-spin {{ to {{ transform: rotate(360deg); }} }}
+.td-busy .q-icon {{ animation: td-spin 1.2s linear infinite; }}
+@media (prefers-reduced-motion: reduce) {{ .td-busy .q-icon {{ animation: none; }} }}
 """
 
 

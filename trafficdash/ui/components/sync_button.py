@@ -73,9 +73,10 @@ class SyncButton:
         self.accounts = accounts
         self.run_ids: list[int] = []
         self.client = context.client
+        self.label = label or t("sync.now", self.locale)
         with ui.row().classes("items-center gap-3 no-wrap").mark("sync-control"):
             self.button = (
-                ui.button(label or t("sync.now", self.locale), icon="sync", on_click=self.start)
+                ui.button(self.label, icon="sync", on_click=self.start)
                 .props("unelevated no-caps color=primary")
                 .mark(marker)
             )
@@ -99,7 +100,9 @@ class SyncButton:
     def follow(self, run_ids: list[int]) -> None:
         self.run_ids = run_ids
         self.button.disable()
-        self.button.props("loading")
+        # Says what is going on (Quasar's `loading` would blank the label for a faint spinner).
+        self.button.text = t("sync.syncing", self.locale)
+        self.button.classes(add="td-busy")
         self.progress_label.text = t("sync.phase.queued", self.locale) + "…"
         self.progress_bar.value = 0
         self.progress_box.set_visibility(True)
@@ -144,7 +147,8 @@ class SyncButton:
     async def finish(self, runs: list[sync_status.RunStatus]) -> None:
         self.timer.deactivate()
         self.run_ids = []
-        self.button.props(remove="loading")
+        self.button.text = self.label
+        self.button.classes(remove="td-busy")
         self.button.enable()
         self.progress_box.set_visibility(False)
         failed = [r for r in runs if r.status != "succeeded"]
