@@ -127,7 +127,7 @@ class EntityTable:
         localize_table(self.table, locale)
         self.table.add_slot(
             "body-cell-name",
-            r"""<q-td :props="props" style="min-width: 200px; max-width: 320px; white-space: normal">
+            r"""<q-td :props="props" class="td-name-cell">
                   <a :href="props.row.href" class="td-entity-link">{{ props.value }}</a>
                   <a v-if="props.row.alerts" href="/alerts" class="no-underline q-ml-xs"
                      :title="props.row.alerts_title"><q-badge color="negative" rounded>

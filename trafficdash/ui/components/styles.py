@@ -41,6 +41,9 @@ DASHBOARD_CSS = f"""
 .td-table .q-table__bottom {{ color: {theme.TEXT_MUTED}; border-color: rgba(51,65,85,.6); }}
 .td-table td:first-child, .td-table th:first-child {{ position: sticky; left: 0; z-index: 1;
   background: {theme.SURFACE}; }}
+.td-table .td-name-cell {{ min-width: 200px; max-width: 320px; white-space: normal; }}
+/* On a phone the sticky name leaves room for the next columns, so the table shows it scrolls. */
+@media (max-width: 599px) {{ .td-table .td-name-cell {{ min-width: 132px; max-width: 160px; }} }}
 .td-table a {{ color: {theme.TEXT}; text-decoration: none; font-weight: 600; }}
 .td-table a:hover {{ color: {theme.PRIMARY}; }}
 .td-link {{ color: {theme.PRIMARY}; text-decoration: none; font-weight: 600; }}
