@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from nicegui import app, ui
 from nicegui.testing import User
@@ -51,7 +52,8 @@ async def test_accounts_page_shows_currency_timezone_and_freshness(user: User, w
     with db.session_scope() as session:
         account = session.get(AdAccount, 101)
         assert account is not None
-        account.last_synced_at = datetime.now(UTC) - timedelta(hours=3, minutes=5)
+        synced = datetime.now(UTC) - timedelta(hours=3, minutes=5)
+        account.last_synced_at = synced
         account.timezone_name = "America/Sao_Paulo"
     await open_as(user, world.ana.id, "/accounts")
     await user.should_see("Store One")
@@ -59,6 +61,10 @@ async def test_accounts_page_shows_currency_timezone_and_freshness(user: User, w
     await user.should_not_see("Bob's")
     await user.should_see("America/Sao_Paulo")
     await user.should_see("3 h ago")
+    # The last sync in the account's time zone (as its schedule and the Sync page show times).
+    local = synced.astimezone(ZoneInfo("America/Sao_Paulo"))
+    shown = [e.text for e in user.find(marker="account-last-sync").elements]
+    assert f"{local:%H:%M}" in " ".join(shown) and f"{synced:%H:%M}" not in " ".join(shown)
     await user.should_see("Never synced")
     await user.should_see("BRL")
 

@@ -331,6 +331,7 @@ class AccountStatus(BaseModel):
     currency: str
     timezone: str
     account_status: int
+    # Aware (UTC); pages show it in the account's time zone, as its schedule is.
     last_synced_at: datetime | None = None
     # Hours since the last successful sync (None = never synced).
     freshness_hours: float | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -364,11 +364,15 @@ def entity_detail(
 # ---- accounts ---------------------------------------------------------------------------------
 
 
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
 def _hours_since(moment: datetime | None, now: datetime) -> float | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=now.tzinfo)
     return round((now - moment).total_seconds() / 3600, 2)
 
 
@@ -388,8 +392,8 @@ def accounts_overview(session: Session, user_id: int) -> list[AccountStatus]:
                 currency=a.currency,
                 timezone=a.timezone_name,
                 account_status=a.account_status,
-                last_synced_at=a.last_synced_at,
-                freshness_hours=_hours_since(a.last_synced_at, now),
+                last_synced_at=_as_utc(a.last_synced_at),
+                freshness_hours=_hours_since(_as_utc(a.last_synced_at), now),
                 connection_status=user.connection_status if user else "not_connected",
                 latest_sync_status=run.status if run else None,
                 latest_sync_finished_at=run.finished_at if run else None,
