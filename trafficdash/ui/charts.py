@@ -185,8 +185,15 @@ def heatmap_options(
         "tooltip": {
             ":formatter": f"p => p.name + ' · ' + p.seriesName + '<br><b>' + ({fmt})(p.value[2]) + '</b>'"
         },
-        "grid": {"left": 8, "right": 8, "top": 8, "bottom": 56, "containLabel": True},
-        "xAxis": {"type": "category", "data": list(x_labels), "splitArea": {"show": False}},
+        # Room below the age labels for the colour scale and the values over its handles.
+        "grid": {"left": 8, "right": 8, "top": 8, "bottom": 88, "containLabel": True},
+        # Every age band named, also at phone width (ECharts would skip every other one).
+        "xAxis": {
+            "type": "category",
+            "data": list(x_labels),
+            "splitArea": {"show": False},
+            "axisLabel": {"interval": 0, "fontSize": 11},
+        },
         "yAxis": {"type": "category", "data": list(y_labels)},
         "visualMap": {
             "min": min(values, default=0),

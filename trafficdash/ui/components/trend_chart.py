@@ -8,6 +8,7 @@ from nicegui import ui
 from trafficdash.analytics.schemas import DailySeries
 from trafficdash.i18n import format_date, html_lang, t
 from trafficdash.ui.charts import ECHARTS_THEME, trend_options
+from trafficdash.ui.components.metric_switch import metric_switch
 
 TREND_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
 
@@ -22,18 +23,7 @@ class TrendChart:
         with ui.column().classes("td-card w-full p-4 gap-3").mark("trend-card"):
             with ui.row().classes("w-full items-center justify-between gap-2"):
                 ui.label(t("overview.trend", locale)).classes("td-section-title")
-                self.switcher = (
-                    ui.toggle(
-                        {m: t(f"kpi.{m}", locale) for m in TREND_METRICS},
-                        value=metric,
-                        on_change=lambda e: self.show(e.value),
-                    )
-                    .props(
-                        "dense no-caps unelevated toggle-color=primary color=transparent text-color=grey-5"
-                    )
-                    .classes("td-trend-switch flex-wrap")
-                    .mark("trend-metric")
-                )
+                self.switcher = metric_switch(TREND_METRICS, metric, self.show, locale, marker="trend-metric")
             self.chart = (
                 ui.echart(self._options(), theme=ECHARTS_THEME).style(f"height: {height}").classes("w-full")
             ).mark("trend-chart")

@@ -13,6 +13,7 @@ from trafficdash.ui import data
 from trafficdash.ui.components.breakdown_charts import age_gender_heatmap
 from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
+from trafficdash.ui.components.metric_switch import metric_switch
 from trafficdash.ui.components.table_texts import localize_table
 from trafficdash.ui.frame import frame
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
@@ -64,13 +65,9 @@ class AudienceView:
         with ui.column().classes("td-card w-full p-4 gap-3").mark("heatmap-card"):
             with ui.row().classes("w-full items-center justify-between gap-2"):
                 ui.label(t("audience.heatmap", locale)).classes("td-section-title")
-                ui.toggle(
-                    {m: t(f"kpi.{m}", locale) for m in HEATMAP_METRICS},
-                    value=self.metric,
-                    on_change=lambda e: self._metric_changed(e.value),
-                ).props(
-                    "dense no-caps unelevated toggle-color=primary color=transparent text-color=grey-5"
-                ).mark("heatmap-metric")
+                metric_switch(
+                    HEATMAP_METRICS, self.metric, self._metric_changed, locale, marker="heatmap-metric"
+                )
             self.heatmap()
         country_table(country, locale)
 
