@@ -14,9 +14,11 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     await sign_in(user, data.user_id, "/alerts")
     await user.should_see("Templates")
     await user.should_see("No rules yet: pick a template above.")
+    # Amounts in the chosen account's currency (Loja Brasil: BRL).
+    await user.should_see("Today the campaign spent at least R$20.00 and converted nothing.")
     user.find(marker="template-roas_below_1").click()  # the account is preselected: the second click
     await user.should_see("Rule created: ROAS below 1")
-    await user.should_see("ROAS below 1, last 3 days (spend at least 50)")
+    await user.should_see("ROAS below 1, last 3 days (spend at least R$50.00)")
     await user.should_see("new")
     user.find(content="Evaluate now").click()
     await user.should_see("1 alert fired")
@@ -33,7 +35,7 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     await user.should_see(content="Última avaliação")  # and the firing rule's line, said the same way
     rule_line = next(e.text for e in user.find(content="Última avaliação").elements)
     assert rule_line.endswith(": Loja Brasil: ROAS em 0,65x (limite: 1,00x)."), rule_line
-    await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos 50)")
+    await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos R$ 50,00)")
 
 
 async def test_alerts_page_sends_anonymous_visitors_to_sign_in(user: SimUser) -> None:

@@ -101,6 +101,28 @@ def test_every_template_reads_as_one_line_in_both_languages() -> None:
     assert not any("rule." in line for pair in lines.values() for line in pair), lines
 
 
+def test_amounts_read_as_money_in_the_accounts_currency() -> None:
+    from trafficdash.alerts.rules import TEMPLATES_BY_KEY, RuleSpec, describe, template_description
+
+    cpa = RuleSpec(
+        ad_account_id=1, name="CPA", metric="cpa", condition="above", threshold="35", min_spend="50"
+    )
+    assert describe(cpa, "en", "BRL") == "CPA above R$35.00, today (spend at least R$50.00)"
+    assert describe(cpa) == "CPA above 35, today (spend at least 50)"  # the API's, currency-free
+    ctr = RuleSpec(ad_account_id=1, name="CTR", metric="ctr", condition="below", threshold="1.5")
+    assert describe(ctr, "en", "USD").startswith("CTR below 1.5,")  # not money: as entered
+    no_conversions = TEMPLATES_BY_KEY["spend_no_conversions"]
+    assert template_description(no_conversions, "USD", "en") == (
+        "Today the campaign spent at least $20.00 and converted nothing."
+    )
+    assert template_description(no_conversions, "BRL", "pt_BR") == (
+        "Hoje a campanha gastou pelo menos R$ 20,00 e não converteu nada."
+    )
+    assert template_description(no_conversions, None, "en") == (
+        "Today the campaign spent at least 20 and converted nothing."
+    )
+
+
 def test_a_message_never_shows_a_firing_value_equal_to_its_threshold() -> None:
     from decimal import Decimal
     from types import SimpleNamespace

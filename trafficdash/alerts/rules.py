@@ -8,7 +8,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from trafficdash.i18n import t
+from trafficdash.i18n import format_money, t
+from trafficdash.i18n.metric_format import MONEY_KEYS
 
 MetricName = Literal[
     "spend", "cpa", "roas", "ctr", "cpm", "cpc", "frequency", "conversions", "impressions", "clicks"
@@ -114,7 +115,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template(
         key="spend_no_conversions",
         title="Spending with no conversions",
-        description="Today the campaign spent at least 20 and converted nothing.",
+        description="Today the campaign spent at least {amount} and converted nothing.",
         spec={
             "scope": "campaign",
             "metric": "conversions",
@@ -200,10 +201,11 @@ def spec_from_template(key: str, ad_account_id: int, **overrides: object) -> Rul
     return RuleSpec(ad_account_id=ad_account_id, template=key, **data)  # type: ignore[arg-type]
 
 
-def describe(rule: object, locale: str | None = "en") -> str:
+def describe(rule: object, locale: str | None = "en", currency: str | None = None) -> str:
     """One line a marketer reads: "CPA 30% above the trailing 7 days, yesterday (spend at least 50)".
 
-    English by default (the API's ``description``); pages pass the reader's locale.
+    English by default (the API's ``description``); pages pass the reader's locale and the
+    account's currency, so amounts read as money ("spend at least R$50.00").
     """
     kind = getattr(rule, "kind", "metric")
     threshold = _num(getattr(rule, "threshold", Decimal(0)))
@@ -219,13 +221,28 @@ def describe(rule: object, locale: str | None = "en") -> str:
         else "rule.base.previous_period",
         locale,
     )
+    if condition in ("above", "below") and metric_key in MONEY_KEYS:
+        threshold = _amount(getattr(rule, "threshold", Decimal(0)), currency, locale)
     text = t(f"rule.{condition}", locale, metric=metric, threshold=threshold, window=window, base=base)
     volumes = []
     if getattr(rule, "min_spend", None):
-        volumes.append(t("rule.min_spend", locale, amount=_num(rule.min_spend)))  # type: ignore[attr-defined]
+        amount = _amount(rule.min_spend, currency, locale)  # type: ignore[attr-defined]
+        volumes.append(t("rule.min_spend", locale, amount=amount))
     if getattr(rule, "min_impressions", None):
         volumes.append(t("rule.min_impressions", locale, count=rule.min_impressions))  # type: ignore[attr-defined]
     return text + (f" ({', '.join(volumes)})" if volumes else "")
+
+
+def template_description(template: Template, currency: str | None, locale: str | None) -> str:
+    """The template's one-line promise, its minimum spend in the chosen account's currency."""
+    amount = _amount(Decimal(str(template.spec.get("min_spend", 0))), currency, locale)
+    return t(
+        f"alerts.template.{template.key}.description", locale, default=template.description, amount=amount
+    )
+
+
+def _amount(value: Decimal | int, currency: str | None, locale: str | None) -> str:
+    return format_money(Decimal(value), currency, locale) if currency else _num(value)
 
 
 def _num(value: Decimal | int) -> str:

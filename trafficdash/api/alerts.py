@@ -14,7 +14,14 @@ from pydantic import BaseModel, Field, ValidationError
 from trafficdash.alerts import service
 from trafficdash.alerts.channels import deliveries_of
 from trafficdash.alerts.evaluation import evaluate_rule
-from trafficdash.alerts.rules import TEMPLATES, InvalidRule, RuleSpec, describe, spec_from_template
+from trafficdash.alerts.rules import (
+    TEMPLATES,
+    InvalidRule,
+    RuleSpec,
+    describe,
+    spec_from_template,
+    template_description,
+)
 from trafficdash.analytics.errors import InvalidFilters
 from trafficdash.api.deps import MAX_DB_ID, CurrentUser, SessionDep
 from trafficdash.auth.access import AccountNotFound, NotAdmin
@@ -155,7 +162,12 @@ class UnreadOut(BaseModel):
 
 @router.get("/templates", response_model=list[TemplateOut], summary="Ready-made rules")
 def list_templates(current: CurrentUser) -> list[TemplateOut]:
-    return [TemplateOut(key=t.key, title=t.title, description=t.description, spec=t.spec) for t in TEMPLATES]
+    return [
+        TemplateOut(
+            key=tpl.key, title=tpl.title, description=template_description(tpl, None, "en"), spec=tpl.spec
+        )
+        for tpl in TEMPLATES
+    ]
 
 
 @router.get("/rules", response_model=list[RuleOut], summary="My alert rules")

@@ -306,7 +306,7 @@ EN: dict[str, str] = {
     "alerts.open": "open",
     "alerts.resolved": "resolved",
     "alerts.template.spend_no_conversions.title": "Spending with no conversions",
-    "alerts.template.spend_no_conversions.description": "Today the campaign spent at least 20 and converted "
+    "alerts.template.spend_no_conversions.description": "Today the campaign spent at least {amount} and converted "
     "nothing.",
     "alerts.template.cpa_above_7d_average.title": "CPA 30% above its 7-day average",
     "alerts.template.cpa_above_7d_average.description": "Yesterday's CPA is more than 30% above the CPA of the "
@@ -741,7 +741,7 @@ PT_BR: dict[str, str] = {
     "alerts.open": "aberto",
     "alerts.resolved": "resolvido",
     "alerts.template.spend_no_conversions.title": "Gasto sem conversões",
-    "alerts.template.spend_no_conversions.description": "Hoje a campanha gastou pelo menos 20 e não converteu "
+    "alerts.template.spend_no_conversions.description": "Hoje a campanha gastou pelo menos {amount} e não converteu "
     "nada.",
     "alerts.template.cpa_above_7d_average.title": "CPA 30% acima da média de 7 dias",
     "alerts.template.cpa_above_7d_average.description": "O CPA de ontem está mais de 30% acima do CPA dos 7 dias "

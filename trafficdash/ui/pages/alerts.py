@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from trafficdash import db
 from trafficdash.alerts import service
 from trafficdash.alerts.evaluation import evaluate_rule
-from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe
+from trafficdash.alerts.rules import TEMPLATES, InvalidRule, describe, template_description
 from trafficdash.alerts.wording import alert_wording
 from trafficdash.auth.access import AccountNotFound, NotAdmin, visible_accounts
 from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t, tn
@@ -53,26 +53,42 @@ class AlertsPage:
             ui.label(t("alerts.connect_first")).classes("td-muted")
             return
         with section_card(t("alerts.templates"), t("alerts.templates.text")):
-            ui.select(self.accounts, value=self.account_id, label=t("alerts.account")).bind_value(
-                self, "account_id"
-            ).props("dark outlined dense").classes("min-w-[16rem]").mark("alert-account")
-            with ui.element("div").classes("grid grid-cols-1 sm:grid-cols-2 xl:grid-cols-3 gap-3 w-full"):
-                for template in TEMPLATES:
-                    with ui.column().classes("td-card-inner p-3 gap-1 justify-between"):
-                        with ui.column().classes("gap-1"):
-                            ui.label(
-                                t(f"alerts.template.{template.key}.title", default=template.title)
-                            ).classes("font-medium")
-                            ui.label(
-                                t(f"alerts.template.{template.key}.description", default=template.description)
-                            ).classes("text-sm td-muted")
-                        ui.button(
-                            t("alerts.use"), icon="add", on_click=lambda _, k=template.key: self.create(k)
-                        ).props("flat dense no-caps").mark(f"template-{template.key}")
+            ui.select(
+                self.accounts,
+                value=self.account_id,
+                label=t("alerts.account"),
+                on_change=lambda e: self._account_chosen(e.value),
+            ).bind_value(self, "account_id").props("dark outlined dense").classes("min-w-[16rem]").mark(
+                "alert-account"
+            )
+            self.templates()
         with section_card(t("alerts.rules")):
             self.rules()
         with section_card(t("alerts.history")):
             self.history()
+
+    def _account_chosen(self, account_id: int | None) -> None:
+        self.account_id = account_id
+        self.templates.refresh()
+
+    @ui.refreshable_method
+    def templates(self) -> None:
+        """The template cards, their amounts in the chosen account's currency."""
+        locale = current_locale()
+        currency = self.currencies.get(self.account_id) if self.account_id is not None else None
+        with ui.element("div").classes("grid grid-cols-1 sm:grid-cols-2 xl:grid-cols-3 gap-3 w-full"):
+            for template in TEMPLATES:
+                with ui.column().classes("td-card-inner p-3 gap-1 justify-between"):
+                    with ui.column().classes("gap-1"):
+                        ui.label(
+                            t(f"alerts.template.{template.key}.title", locale, default=template.title)
+                        ).classes("font-medium")
+                        ui.label(template_description(template, currency, locale)).classes(
+                            "text-sm td-muted"
+                        ).mark(f"template-{template.key}-description")
+                    ui.button(
+                        t("alerts.use", locale), icon="add", on_click=lambda _, k=template.key: self.create(k)
+                    ).props("flat dense no-caps").mark(f"template-{template.key}")
 
     def create(self, key: str) -> None:
         if self.account_id is None:
@@ -124,7 +140,7 @@ class AlertsPage:
                 (
                     r.id,
                     r.name,
-                    describe(r, locale),
+                    describe(r, locale, self.currencies.get(r.ad_account_id)),
                     r.state,
                     r.last_evaluated_at,
                     firing.get(r.id) or _summary(r.state, r.last_summary or "", locale),
