@@ -6,6 +6,7 @@ from nicegui import app
 
 from tests.support import bearer_for, grant, make_user, sign_in
 from trafficdash.auth import access, api_tokens
+from trafficdash.db import as_utc
 from trafficdash.models import AdAccount
 
 
@@ -46,7 +47,7 @@ def test_token_use_is_noted_at_most_once_a_minute(session, monkeypatch) -> None:
         monkeypatch.setattr(api_tokens, "utcnow", lambda s=seconds: start + timedelta(seconds=s))
         assert api_tokens.authenticated_user_id(session, plain) == ana.id
         session.refresh(token)
-        assert api_tokens._aware(token.last_used_at) == expected
+        assert as_utc(token.last_used_at) == expected
 
 
 def test_api_requires_a_user(user) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from trafficdash.alerts import channels
 from trafficdash.alerts.observe import Observation, metric_observations, pacing_observations
-from trafficdash.db import utcnow
+from trafficdash.db import as_utc, utcnow
 from trafficdash.models import AdAccount, Alert, AlertRule
 
 log = logging.getLogger(__name__)
@@ -33,16 +33,8 @@ class RuleOutcome:
     observations: list[Observation] = field(default_factory=list)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite hands back naive UTC
-        from datetime import UTC
-
-        return moment.replace(tzinfo=UTC)
-    return moment
-
-
 def is_snoozed(rule: AlertRule, now: datetime) -> bool:
-    until = _aware(rule.snoozed_until)
+    until = as_utc(rule.snoozed_until)
     return until is not None and until > now
 
 

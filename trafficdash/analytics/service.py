@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,7 +47,7 @@ from trafficdash.analytics.schemas import (
 )
 from trafficdash.analytics.series import CurrencyGroup, currency_groups, daily_series, ranges_of, totals_of
 from trafficdash.auth.access import visible_account_ids, visible_accounts
-from trafficdash.db import utcnow
+from trafficdash.db import as_utc, utcnow
 from trafficdash.models import AdAccount, AdAccountAccess, AdSet, Campaign, User
 from trafficdash.sync.runs import latest_run_per_account
 
@@ -364,12 +364,6 @@ def entity_detail(
 # ---- accounts ---------------------------------------------------------------------------------
 
 
-def _as_utc(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-
-
 def _hours_since(moment: datetime | None, now: datetime) -> float | None:
     if moment is None:
         return None
@@ -392,8 +386,8 @@ def accounts_overview(session: Session, user_id: int) -> list[AccountStatus]:
                 currency=a.currency,
                 timezone=a.timezone_name,
                 account_status=a.account_status,
-                last_synced_at=_as_utc(a.last_synced_at),
-                freshness_hours=_hours_since(_as_utc(a.last_synced_at), now),
+                last_synced_at=as_utc(a.last_synced_at),
+                freshness_hours=_hours_since(as_utc(a.last_synced_at), now),
                 connection_status=user.connection_status if user else "not_connected",
                 latest_sync_status=run.status if run else None,
                 latest_sync_finished_at=run.finished_at if run else None,

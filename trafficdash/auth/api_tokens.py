@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
-from trafficdash.db import utcnow
+from trafficdash.db import as_utc, utcnow
 from trafficdash.models import ApiToken, User
 
 __all__ = ["ApiToken", "authenticate", "authenticated_user_id", "create_token", "list_tokens", "revoke"]
@@ -46,8 +45,8 @@ def authenticated_user_id(session: Session, plain: str) -> int | None:
     return found[0] if found is not None else None
 
 
-def _lookup(session: Session, plain: str, wanted: Any) -> tuple[Any, ...] | None:
-    """``(wanted,)`` for a live token, else None; notes when the token was last used."""
+def _lookup(session: Session, plain: str, wanted: Any) -> Row[Any] | None:
+    """The live token's row, ``wanted`` first (else None); notes when the token was last used."""
     if not plain.startswith(TOKEN_PREFIX):
         return None
     stmt = select(wanted, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
@@ -57,10 +56,10 @@ def _lookup(session: Session, plain: str, wanted: Any) -> tuple[Any, ...] | None
     if found is None or found.revoked_at is not None:
         return None
     now = utcnow()
-    if found.last_used_at is None or (now - _aware(found.last_used_at)).total_seconds() > 60:
+    if found.last_used_at is None or (now - as_utc(found.last_used_at)).total_seconds() > 60:
         # Throttled so that busy scripts do not write on every call.
         session.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
-    return (found[0],)
+    return found
 
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
@@ -78,10 +77,3 @@ def revoke(session: Session, user: User, token_id: int) -> bool:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return True
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; they are stored in UTC.
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

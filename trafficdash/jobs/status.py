@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trafficdash.auth.access import AccountNotFound, require_visible, visible_account_ids
+from trafficdash.db import as_utc
 from trafficdash.jobs import enqueue, schedules
 from trafficdash.models import AdAccount, SyncRun, SyncStatus
 from trafficdash.sync.runs import latest_runs
@@ -55,12 +56,8 @@ class RunStatus(BaseModel):
     finished: bool
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def to_status(run: SyncRun, account_name: str = "") -> RunStatus:
-    started, finished = _aware(run.started_at), _aware(run.finished_at)
+    started, finished = as_utc(run.started_at), as_utc(run.finished_at)
     duration = None
     if started is not None:
         duration = ((finished or datetime.now(UTC)) - started).total_seconds()
@@ -80,7 +77,7 @@ def to_status(run: SyncRun, account_name: str = "") -> RunStatus:
         error=run.error,
         error_code=run.error_code,
         advice=advice,
-        created_at=_aware(run.created_at) or datetime.now(UTC),
+        created_at=as_utc(run.created_at) or datetime.now(UTC),
         started_at=started,
         finished_at=finished,
         duration_seconds=duration,

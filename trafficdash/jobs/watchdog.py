@@ -46,12 +46,6 @@ class SweepReport:
     pointers_cleared: list[int] = field(default_factory=list)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite returns naive UTC
-
-
 def sweep(
     *,
     stale_after: timedelta = DEFAULT_STALE_AFTER,
@@ -68,14 +62,14 @@ def sweep(
         ).all()
         for run in active:
             if run.status == SyncStatus.RUNNING.value:
-                last = _aware(run.heartbeat_at or run.started_at or run.created_at)
+                last = db.as_utc(run.heartbeat_at or run.started_at or run.created_at)
                 if last is not None and now - last > stale_after:
                     mark_abandoned(session, run.id, ABANDONED_RUNNING)
                     report.abandoned_runs.append(run.id)
                     if enqueue.delete_if_equals(client, sync_lock.lock_key(run.ad_account_id), str(run.id)):
                         report.locks_cleared.append(run.ad_account_id)
             else:
-                created = _aware(run.created_at)
+                created = db.as_utc(run.created_at)
                 if created is None or now - created <= queued_grace:
                     continue
                 job = enqueue.fetch_job(run.job_id, client) if run.job_id else None

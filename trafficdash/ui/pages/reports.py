@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from nicegui import ui
 
 from trafficdash import db
@@ -37,10 +35,6 @@ STATUS_COLOR = {
 def _account_options(user_id: int) -> dict[int, str]:
     with db.session_scope() as session:
         return {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives naive UTC
 
 
 def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dict[str, str]:
@@ -161,7 +155,7 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
         for s in rows:
             with ui.row().classes("w-full items-center gap-3").mark("schedule-row"):
                 ui.label(s.name).classes("text-sm font-medium")
-                when = format_datetime(_aware(s.next_run_at).astimezone(zones[s.id]), locale)
+                when = format_datetime(db.as_utc(s.next_run_at).astimezone(zones[s.id]), locale)
                 frequency = t(f"frequency.{s.frequency}", locale, default=s.frequency)
                 text = t(
                     "reports.schedule.next", locale, frequency=frequency, when=when, zone=zones[s.id].key
