@@ -106,12 +106,21 @@ async def test_header_sync_now_on_the_overview_refreshes_its_numbers(user: User,
         assert {r.ad_account_id for r in s.query(SyncRun)} == {shown_account} != {other_account}
 
 
-def test_next_runs_show_in_the_accounts_time_zone() -> None:
+def test_next_runs_show_in_the_accounts_time_zone(monkeypatch) -> None:
+    import time
     from datetime import UTC, datetime
 
-    from trafficdash.ui.pages.sync import _when
+    from trafficdash.ui.account_time import account_time
 
     nightly = datetime(2026, 11, 30, 6, tzinfo=UTC)  # the 03:00 re-read of a Sao Paulo account
-    assert _when(nightly, "America/Sao_Paulo") == "Nov 30, 2026 03:00"
-    assert _when(nightly, "Asia/Tokyo", "pt_BR") == "30/11/2026 15:00"
-    assert _when(None, "America/Sao_Paulo") == "—"
+    assert account_time(nightly, "America/Sao_Paulo") == "Nov 30, 2026 03:00"
+    assert account_time(nightly, "Asia/Tokyo", "pt_BR") == "30/11/2026 15:00"
+    # SQLite hands back naive UTC: the same moment, whatever the server's own zone.
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert account_time(nightly.replace(tzinfo=None), "America/Sao_Paulo") == "Nov 30, 2026 03:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert account_time(None, "America/Sao_Paulo") == "—"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from trafficdash.analytics.schemas import AccountStatus
-from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, t
-from trafficdash.jobs.schedules import zone_or_utc
+from trafficdash.i18n import current_locale, t
 from trafficdash.ui import data
+from trafficdash.ui.account_time import account_time
 from trafficdash.ui.components.feedback import no_accounts
 from trafficdash.ui.components.styles import add_dashboard_css
 from trafficdash.ui.frame import frame
@@ -37,13 +37,6 @@ def freshness_tone(hours: float | None) -> str:
     return "active" if hours <= FRESH_HOURS else "paused"
 
 
-def last_sync_text(account: AccountStatus, locale: str) -> str:
-    """In the account's time zone, shown next to it on the card and used by the Sync page."""
-    if account.last_synced_at is None:
-        return NO_VALUE
-    return format_datetime(account.last_synced_at.astimezone(zone_or_utc(account.timezone)), locale)
-
-
 def _field(label: str, value: str, *, mark: str | None = None) -> None:
     with ui.column().classes("gap-0 min-w-0"):
         ui.label(label).classes("td-kpi-label")
@@ -65,7 +58,11 @@ def account_card(account: AccountStatus, locale: str) -> None:
         with ui.element("div").classes("grid grid-cols-2 sm:grid-cols-3 gap-3 w-full"):
             _field(t("accounts.currency", locale), account.currency, mark="account-currency")
             _field(t("accounts.timezone", locale), account.timezone)
-            _field(t("accounts.last_sync", locale), last_sync_text(account, locale), mark="account-last-sync")
+            _field(
+                t("accounts.last_sync", locale),
+                account_time(account.last_synced_at, account.timezone, locale),
+                mark="account-last-sync",
+            )
             with ui.column().classes("gap-1"):
                 ui.label(t("accounts.freshness", locale)).classes("td-kpi-label")
                 ui.label(freshness_text(account.freshness_hours, locale)).classes(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from nicegui import run, ui
 
 from trafficdash import db
 from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
-from trafficdash.i18n import NO_VALUE, current_locale, format_datetime, format_number, t
+from trafficdash.i18n import NO_VALUE, current_locale, format_number, t
 from trafficdash.jobs import status as sync_status
-from trafficdash.jobs.schedules import InvalidSchedule, zone_or_utc
+from trafficdash.jobs.schedules import InvalidSchedule
 from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
+from trafficdash.ui.account_time import account_time
 from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.components.table_texts import localize_table
@@ -27,13 +26,6 @@ def frequency_labels(locale: str | None = None) -> dict[int, str]:
         m: t(named[m], locale) if m in named else t("syncpage.freq.hours", locale, hours=m // 60)
         for m in INTERVAL_CHOICES_MINUTES
     }
-
-
-def _when(value: datetime | None, timezone_name: str | None = None, locale: str | None = None) -> str:
-    """A moment as wall-clock time in the account's zone (the schedule's own), else the server's."""
-    if value is None:
-        return NO_VALUE
-    return format_datetime(value.astimezone(zone_or_utc(timezone_name) if timezone_name else None), locale)
 
 
 def _duration(seconds: float | None) -> str:
@@ -132,9 +124,9 @@ class SyncPage:
                     .classes("w-24")
                 )
                 with ui.column().classes("gap-0 text-xs td-muted"):
-                    next_sync = _when(row.next_sync_at, row.timezone_name, locale)
+                    next_sync = account_time(row.next_sync_at, row.timezone_name, locale)
                     ui.label(t("syncpage.next_sync", when=next_sync)).mark(f"next-sync-{row.account_id}")
-                    nightly_at = _when(
+                    nightly_at = account_time(
                         row.next_nightly_at if row.nightly_enabled else None, row.timezone_name, locale
                     )
                     ui.label(t("syncpage.next_nightly", when=nightly_at))
@@ -167,7 +159,7 @@ class SyncPage:
                 "id": r.run_id,
                 "account": r.account_name or f"act_{r.account_id}",
                 "trigger": t(f"syncpage.trigger.{r.trigger}", locale, default=r.trigger.replace("_", " ")),
-                "started": _when(r.started_at or r.created_at, zones.get(r.account_id), locale),
+                "started": account_time(r.started_at or r.created_at, zones.get(r.account_id), locale),
                 "duration": _duration(r.duration_seconds),
                 "rows": format_number(r.rows, locale),
                 "status": r.status,
