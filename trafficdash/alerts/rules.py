@@ -208,9 +208,9 @@ def describe(rule: object, locale: str | None = "en", currency: str | None = Non
     account's currency, so amounts read as money ("spend at least R$50.00").
     """
     kind = getattr(rule, "kind", "metric")
-    threshold = _num(getattr(rule, "threshold", Decimal(0)))
+    raw_threshold = getattr(rule, "threshold", Decimal(0))
     if kind == "pacing":
-        return t("rule.pacing", locale, threshold=threshold)
+        return t("rule.pacing", locale, threshold=_num(raw_threshold))
     metric_key = getattr(rule, "metric", "")
     metric = t(f"rule.metric.{metric_key}", locale, default=metric_key)
     condition = getattr(rule, "condition", "above")
@@ -221,8 +221,9 @@ def describe(rule: object, locale: str | None = "en", currency: str | None = Non
         else "rule.base.previous_period",
         locale,
     )
-    if condition in ("above", "below") and metric_key in MONEY_KEYS:
-        threshold = _amount(getattr(rule, "threshold", Decimal(0)), currency, locale)
+    # A money metric's threshold is an amount; a change's threshold is a percent.
+    is_amount = condition in ("above", "below") and metric_key in MONEY_KEYS
+    threshold = _amount(raw_threshold, currency, locale) if is_amount else _num(raw_threshold)
     text = t(f"rule.{condition}", locale, metric=metric, threshold=threshold, window=window, base=base)
     volumes = []
     if getattr(rule, "min_spend", None):

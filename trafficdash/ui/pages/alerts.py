@@ -58,9 +58,7 @@ class AlertsPage:
                 value=self.account_id,
                 label=t("alerts.account"),
                 on_change=lambda e: self._account_chosen(e.value),
-            ).bind_value(self, "account_id").props("dark outlined dense").classes("min-w-[16rem]").mark(
-                "alert-account"
-            )
+            ).props("dark outlined dense").classes("min-w-[16rem]").mark("alert-account")
             self.templates()
         with section_card(t("alerts.rules")):
             self.rules()
