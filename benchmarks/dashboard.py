@@ -10,9 +10,10 @@ Prints per scale: the endpoint's p50 uncached (cache flushed before every call) 
 served by uvicorn in its own process with the production middleware and called over
 keep-alive HTTP (as a script or BI tool calls it); the service alone (no HTTP); the p50 of
 the raw SQL statements one call runs (captured from the engine, replayed on a raw psycopg
-connection, without a transaction as the endpoint runs them); and the endpoint's uncached time as a ratio to that SQL. Last, the fixed floor of
-any call on this stack (an empty answer from the same server and middleware, plus the cache's
-Redis round trips), to set the ratio against: (floor + SQL) / SQL is the best it could be.
+connection, without a transaction as the endpoint runs them); and the endpoint's uncached time
+as a ratio to that SQL. Last, the fixed floor of any call on this stack (an empty answer from the
+same server and middleware, plus the cache's Redis round trips), to set the ratio against:
+(floor + SQL) / SQL is the best it could be.
 
     .venv/bin/python benchmarks/dashboard.py [--admin-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
         [--redis-url redis://127.0.0.1:6379] [--iterations 200]

@@ -101,14 +101,13 @@ def test_overview_and_campaigns_in_chromium() -> None:
         mobile.goto(f"{base}/campaigns")
         mobile.wait_for_selector(".td-table tbody tr", timeout=20_000)
         mobile.screenshot(path=str(SCREENSHOTS / "campaigns-phone.png"), full_page=True)
-        mobile.goto(f"{base}/audience")
-        mobile.wait_for_selector(".td-metric-switch", timeout=20_000)
-        mobile.wait_for_timeout(800)
-        mobile.screenshot(path=str(SCREENSHOTS / "audience-phone.png"), full_page=True)
         for path in ("/campaigns", "/audience", "/accounts", "/sync", "/alerts", "/reports", "/settings"):
-            if path != "/audience":
-                mobile.goto(f"{base}{path}")
-                mobile.wait_for_selector(".td-card", timeout=20_000)
-                mobile.wait_for_timeout(500)
+            mobile.goto(f"{base}{path}")
+            mobile.wait_for_selector(
+                ".td-metric-switch" if path == "/audience" else ".td-card", timeout=20_000
+            )
+            mobile.wait_for_timeout(800)
+            if path == "/audience":
+                mobile.screenshot(path=str(SCREENSHOTS / "audience-phone.png"), full_page=True)
             overflow = mobile.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 1, f"{path} is {overflow}px wider than a 390px phone"

@@ -129,8 +129,9 @@ class OverviewView:
                             "gap-0 items-end" + ("" if key == "spend" else " td-top-extra")
                         ):
                             ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label td-top-label")
+                            # One line: "R$ 20.656,85" must not break after the symbol on a phone.
                             ui.label(format_metric(key, getattr(m, key), row.currency, locale)).classes(
-                                "font-semibold tabular-nums"
+                                "font-semibold tabular-nums whitespace-nowrap"
                             )
 
 
