@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .breakdowns import FAMILIES, family_of
+from .breakdowns import cells as family_cells
 from .hashing import between, h64, uniforms, unit
 from .world import Ad, World
 
@@ -143,6 +145,9 @@ def breakdown_group(breakdowns: list[str]) -> str | None:
     """Which cell family serves these breakdowns; None if the combination is not allowed."""
     if not breakdowns:
         return ""
+    extra = family_of(breakdowns)
+    if extra is not None:
+        return extra
     for name, dims in (("placement", PLACEMENT_DIMS), ("demo", DEMO_DIMS), ("geo", GEO_DIMS)):
         if all(b in dims for b in breakdowns):
             if (
@@ -300,6 +305,8 @@ class Delivery:
 
     # ---- breakdown split ------------------------------------------------------------------------
     def cells(self, ad: Ad, group: str) -> list[tuple[dict[str, str], float]]:
+        if group in FAMILIES:
+            return family_cells(ad, group)
         if group == "placement":
             return PLACEMENT_CELLS
         if group == "demo":

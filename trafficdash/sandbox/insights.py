@@ -9,8 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from .breakdowns import KNOWN, check_combination, expand_actions, present
 from .delivery import ACTION_TYPES, BASE, COL, CONV, VALUED, Delivery, breakdown_group, reach_of
 from .errors import GraphError, param_error, reduce_data
+from .fields import readable
+from .hashing import digits
+from .insight_metrics import extra_metric
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
@@ -91,26 +95,7 @@ PRESETS = {
     "this_year",
     "lifetime",
 }
-BREAKDOWNS = {
-    "publisher_platform",
-    "platform_position",
-    "device_platform",
-    "impression_device",
-    "age",
-    "gender",
-    "country",
-}
-KNOWN_BREAKDOWNS = BREAKDOWNS | {
-    "region",
-    "dma",
-    "hourly_stats_aggregated_by_advertiser_time_zone",
-    "hourly_stats_aggregated_by_audience_time_zone",
-    "product_id",
-    "frequency_value",
-    "place_page_id",
-    "body_asset",
-    "title_asset",
-}
+KNOWN_BREAKDOWNS = KNOWN  # the breakdowns the sandbox serves (breakdowns.py)
 
 
 def parse_list(value: str | None, name: str) -> list:
@@ -193,6 +178,7 @@ class InsightQuery:
     breakdowns: tuple[str, ...]
     windows: tuple[str, ...]
     filtering: str  # normalised JSON
+    action_breakdowns: tuple[str, ...] = ("action_type",)
 
     def key(self) -> tuple:
         return (
@@ -204,6 +190,7 @@ class InsightQuery:
             self.breakdowns,
             self.windows,
             self.filtering,
+            self.action_breakdowns,
         )
 
 
@@ -216,7 +203,7 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
     today = world.today(acc)
     fields = parse_list(params.get("fields"), "fields") or list(DEFAULT_FIELDS)
     for f in fields:
-        if f not in ALL_FIELDS:
+        if not readable("AdsInsights", f):
             raise param_error(
                 f"{f} is not valid for fields param. please check "
                 "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ "
@@ -254,14 +241,12 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
     for b in breakdowns:
         if b not in KNOWN_BREAKDOWNS:
             raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN_BREAKDOWNS))}}}")
-    if (breakdowns and breakdown_group(breakdowns) is None) or any(b not in BREAKDOWNS for b in breakdowns):
-        raise param_error(
-            f"Current combination of data breakdown columns "
-            f"({', '.join(['action_type', *breakdowns])}) is invalid "
-        )
-    action_breakdowns = parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
-    if action_breakdowns != ["action_type"]:
-        raise param_error("param action_breakdowns: only action_type is available for this request")
+    action_breakdowns = [
+        str(a) for a in parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
+    ]
+    check_combination(
+        breakdowns, action_breakdowns, not breakdowns or breakdown_group(breakdowns) is not None
+    )
     windows = [
         str(w) for w in parse_list(params.get("action_attribution_windows"), "action_attribution_windows")
     ]
@@ -285,6 +270,7 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
         tuple(breakdowns),
         tuple(windows),
         json.dumps(filtering, sort_keys=True),
+        tuple(action_breakdowns),
     )
 
 
@@ -666,8 +652,17 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
                 for w in windows:
                     item[w] = num(_value(vec, "purchase", w) / spend_c)
                 row[f] = [item]
+        elif f not in row:
+            value = extra_metric(f, vec, ad)
+            if value is not None:
+                row[f] = value
+    if q.action_breakdowns != ("action_type",):
+        hint = digits(15, "page", acc.account_id)  # the Page that ads' actions land on
+        for f in ("actions", "conversions", "action_values"):
+            if f in row:
+                row[f] = expand_actions(row[f], list(q.action_breakdowns), hint, money=f == "action_values")
     row["date_start"] = bucket[0].isoformat()
     row["date_stop"] = bucket[1].isoformat()
     for b, v in zip(q.breakdowns, g.cell, strict=True):
-        row[b] = v
+        row[b] = present(b, v)
     return row
