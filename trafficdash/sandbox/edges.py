@@ -30,7 +30,8 @@ EDGE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def select(node_type: str, values: dict[str, Any], wanted: list[tuple[str, list | None]]) -> dict[str, Any]:
-    """Keep the requested fields (nested ``{a,b}`` selections filter dicts); unknown names are error 100."""
+    """Keep the requested fields (nested ``{a,b}`` selections filter dicts) and the id; unknown names
+    are error 100."""
     out: dict[str, Any] = {}
     for name, sub in wanted:
         if name not in values:
@@ -42,6 +43,8 @@ def select(node_type: str, values: dict[str, Any], wanted: list[tuple[str, list 
             keep = {s for s, _ in sub}
             value = {k: v for k, v in value.items() if k in keep}
         out[name] = value
+    if "id" in values:  # Meta always answers an object's id
+        out.setdefault("id", values["id"])
     return out
 
 
@@ -204,7 +207,7 @@ def _activities(acc: Account, world: World, status_of: Callable[[object], tuple[
     for c in acc.campaigns:
         event(created_time(c), "create_campaign_group", c, "CAMPAIGN_GROUP", "{}")
         for s in c.adsets:
-            event(created_time(s), "create_campaign", s, "CAMPAIGN", "{}")
+            event(created_time(s), "create_ad_set", s, "CAMPAIGN", "{}")
             for ad in s.ads:
                 event(created_time(ad), "create_ad", ad, "ADGROUP", "{}")
         configured = status_of(c)[0]
