@@ -94,11 +94,12 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         except (ValueError, TypeError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
 
-    # ---- media and previews (what creative URLs and preview iframes point at; no token, like a CDN) ----
     def base_of(request: Request) -> str:
+        """The sandbox's own base URL (standalone, or under the prefix it is mounted at)."""
         root = request.scope.get("root_path", "")
         return str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
 
+    # ---- media and previews (what creative URLs and preview iframes point at; no token, like a CDN) ----
     @app.get(MEDIA_PATH + "/{name}")
     async def sandbox_media(name: str) -> Response:
         image_hash, _, rest = name.removesuffix(".png").partition("_")
@@ -241,8 +242,7 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         await slow()
         params = await _params(request)
         _version, parts = _split(path, config.api_version)
-        root = request.scope.get("root_path", "")
-        base_url = str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
+        base_url = base_of(request)
         auth = request.headers.get("authorization")
         if request.method == "POST" and not parts and "batch" in params:
             try:

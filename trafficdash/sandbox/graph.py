@@ -391,7 +391,8 @@ class Graph:
         if not edge and method == "POST":
             if "ads_management" not in self.scopes_of(user["id"]):
                 raise GraphError(200, "(#200) Requires ads_management permission to manage the object")
-            return self.writes.apply(node, params)  # type: ignore[arg-type]
+            assert isinstance(node, (Campaign, AdSet))  # the only writable nodes (checked above)
+            return self.writes.apply(node, params)
         if not edge:
             return self._serialize(node, params.get("fields"), user, base_url)
         if node is user:

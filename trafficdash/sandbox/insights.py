@@ -18,46 +18,6 @@ from .insight_metrics import extra_metric
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
-ID_FIELDS = {
-    "account_id",
-    "account_name",
-    "account_currency",
-    "campaign_id",
-    "campaign_name",
-    "adset_id",
-    "adset_name",
-    "ad_id",
-    "ad_name",
-}
-METRIC_FIELDS = {
-    "impressions",
-    "reach",
-    "frequency",
-    "clicks",
-    "inline_link_clicks",
-    "spend",
-    "ctr",
-    "cpc",
-    "cpm",
-    "cpp",
-    "inline_link_click_ctr",
-    "cost_per_inline_link_click",
-    "actions",
-    "action_values",
-    "cost_per_action_type",
-    "purchase_roas",
-    "website_purchase_roas",
-    "conversions",
-    "objective",
-    "optimization_goal",
-    "buying_type",
-    "attribution_setting",
-    "date_start",
-    "date_stop",
-    "created_time",
-    "updated_time",
-}
-ALL_FIELDS = ID_FIELDS | METRIC_FIELDS
 DEFAULT_FIELDS = ["impressions", "spend"]
 WINDOW_NAMES = {
     "1d_click",
@@ -95,7 +55,6 @@ PRESETS = {
     "this_year",
     "lifetime",
 }
-KNOWN_BREAKDOWNS = KNOWN  # the breakdowns the sandbox serves (breakdowns.py)
 
 
 def parse_list(value: str | None, name: str) -> list:
@@ -239,8 +198,8 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
         raise param_error("param time_increment must be 'monthly', 'all_days' or an integer between 1 and 90")
     breakdowns = [str(b) for b in parse_list(params.get("breakdowns"), "breakdowns")]
     for b in breakdowns:
-        if b not in KNOWN_BREAKDOWNS:
-            raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN_BREAKDOWNS))}}}")
+        if b not in KNOWN:
+            raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN))}}}")
     action_breakdowns = [
         str(a) for a in parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
     ]
