@@ -95,6 +95,14 @@ def test_past_numbers_do_not_depend_on_the_day_the_sandbox_runs():
         ["device_platform"],
         ["impression_device"],
         ["publisher_platform"],
+        ["region"],
+        ["dma"],
+        ["hourly_stats_aggregated_by_advertiser_time_zone"],
+        ["hourly_stats_aggregated_by_audience_time_zone"],
+        ["frequency_value"],
+        ["product_id"],
+        ["body_asset"],
+        ["image_asset"],
     ],
 )
 def test_breakdown_rows_sum_exactly_to_totals(breakdowns):

@@ -14,8 +14,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 
 from .config import SandboxConfig
+from .creatives import MEDIA_PATH, PREVIEW_PATH, Creative, preview_page, render_image
 from .errors import GraphError, param_error
 from .graph import ALWAYS_GRANTED, Graph, Reply
+from .world import Ad
 
 try:  # orjson ships with the app's dependencies; fall back to json
     import orjson
@@ -91,6 +93,30 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             return JSONResponse(graph.set_faults(dict(values or {})))
         except (ValueError, TypeError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
+
+    def base_of(request: Request) -> str:
+        """The sandbox's own base URL (standalone, or under the prefix it is mounted at)."""
+        root = request.scope.get("root_path", "")
+        return str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
+
+    # ---- media and previews (what creative URLs and preview iframes point at; no token, like a CDN) ----
+    @app.get(MEDIA_PATH + "/{name}")
+    async def sandbox_media(name: str) -> Response:
+        image_hash, _, rest = name.removesuffix(".png").partition("_")
+        kind = graph.image_kinds.get(image_hash)
+        if kind is None or rest not in ("", "t") or not name.endswith(".png"):
+            return Response(status_code=404)
+        png = await run_in_threadpool(render_image, image_hash, kind, rest == "t")
+        return Response(png, media_type="image/png", headers={"cache-control": "public, max-age=86400"})
+
+    @app.get(PREVIEW_PATH + "/{ad_id}")
+    async def sandbox_preview(
+        request: Request, ad_id: str, ad_format: str = "DESKTOP_FEED_STANDARD"
+    ) -> Response:
+        ad = graph.world.nodes.get(ad_id)
+        if not isinstance(ad, Ad):
+            return Response(status_code=404)
+        return HTMLResponse(preview_page(Creative(ad), base_of(request), ad_format))
 
     # ---- OAuth dialog -------------------------------------------------------------------------
     def dialog_page(request: Request, params: dict[str, str], error: str | None = None) -> HTMLResponse:
@@ -216,8 +242,7 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         await slow()
         params = await _params(request)
         _version, parts = _split(path, config.api_version)
-        root = request.scope.get("root_path", "")
-        base_url = str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
+        base_url = base_of(request)
         auth = request.headers.get("authorization")
         if request.method == "POST" and not parts and "batch" in params:
             try:

@@ -6,11 +6,17 @@ import math
 import threading
 from collections import OrderedDict
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .breakdowns import FAMILIES, family_of
+from .breakdowns import cells as family_cells
 from .hashing import between, h64, uniforms, unit
 from .world import Ad, World
+
+if TYPE_CHECKING:
+    from .writes import Writes
 
 BASE = [
     "impressions",
@@ -139,6 +145,9 @@ def breakdown_group(breakdowns: list[str]) -> str | None:
     """Which cell family serves these breakdowns; None if the combination is not allowed."""
     if not breakdowns:
         return ""
+    extra = family_of(breakdowns)
+    if extra is not None:
+        return extra
     for name, dims in (("placement", PLACEMENT_DIMS), ("demo", DEMO_DIMS), ("geo", GEO_DIMS)):
         if all(b in dims for b in breakdowns):
             if (
@@ -160,19 +169,23 @@ class Delivery:
         self._cache: OrderedDict[str, tuple[tuple, np.ndarray, np.ndarray]] = OrderedDict()
         self._max = max_ads
         self._lock = threading.Lock()
+        self.writes: Writes | None = None  # status/budget writes, followed from the next day
 
     # ---- per-ad series ------------------------------------------------------------------------
     def series(self, ad: Ad) -> tuple[np.ndarray, np.ndarray]:
         """(day ordinals, int64 matrix days x NCOL) for the history window up to today (partial)."""
         acc = ad.account
         today = self.world.today(acc)
-        stamp = (today.toordinal(), self.world.day_fraction(acc), self.world.config.history_days)
+        revision = self.writes.revision if self.writes else 0
+        stamp = (today.toordinal(), self.world.day_fraction(acc), self.world.config.history_days, revision)
         with self._lock:
             hit = self._cache.get(ad.id)
             if hit is not None and hit[0] == stamp:
                 self._cache.move_to_end(ad.id)
                 return hit[1], hit[2]
         days, matrix = self._generate(ad, today, stamp[1])
+        if self.writes is not None:
+            matrix = self.writes.adjust(ad, days, matrix)
         with self._lock:
             self._cache[ad.id] = (stamp, days, matrix)
             self._cache.move_to_end(ad.id)
@@ -292,6 +305,8 @@ class Delivery:
 
     # ---- breakdown split ------------------------------------------------------------------------
     def cells(self, ad: Ad, group: str) -> list[tuple[dict[str, str], float]]:
+        if group in FAMILIES:
+            return family_cells(ad, group)
         if group == "placement":
             return PLACEMENT_CELLS
         if group == "demo":

@@ -16,10 +16,14 @@ from urllib.parse import urlencode
 
 from . import errors as E
 from .config import FaultConfig, SandboxConfig
+from .creatives import AD_FORMATS, Creative, creative_values, preview_body
 from .delivery import COL, Delivery
+from .edges import EDGE_TYPES, creative_index, edge_values, select
 from .errors import GraphError, param_error
+from .fields import readable, unknown_field
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
+from .node_values import extra_values, targeting_of
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
 from .world import (
     OPTIMIZATION,
@@ -35,6 +39,7 @@ from .world import (
     meta_time,
     updated_time,
 )
+from .writes import Writes
 
 # What a sandbox user has granted the app until they go through the dialog (the ready-made tokens
 # of ``sandbox_users`` stand for a consent given earlier). The dialog then grants what the app asks
@@ -120,6 +125,12 @@ class Graph:
         self.world = World(config)
         self.delivery = Delivery(self.world)
         self.engine = InsightsEngine(self.world, self.delivery)
+        self.writes = Writes(self.world)
+        self.delivery.writes = self.writes
+        self.creatives = creative_index(self.world)
+        self.image_kinds = {
+            Creative(ad).image_hash: Creative(ad).image_kind for ad in self.creatives.values()
+        }
         self.faults: FaultConfig = config.faults
         self.lock = threading.Lock()
         self.calls = 0
@@ -354,7 +365,8 @@ class Graph:
             raise E.unsupported_get(node_id, method.lower())
         family = "insights" if edge == "insights" else ("ads" if edge else "node")
         self._inject(call_no, family)
-        if method == "DELETE" or (method == "POST" and edge != "insights"):
+        writable = not edge and isinstance(self.world.nodes.get(node_id), (Campaign, AdSet))
+        if method == "DELETE" or (method == "POST" and edge != "insights" and not writable):
             raise E.permission_app()
         if node_id == "me":
             node: object = user
@@ -364,6 +376,8 @@ class Graph:
             node = self.world.accounts[node_id]
         elif node_id in self.world.nodes:
             node = self.world.nodes[node_id]
+        elif node_id in self.creatives:
+            node = Creative(self.creatives[node_id])
         elif node_id in self.runs:
             return self._report_run(self.runs[node_id], edge, params, base_url, parts)
         else:
@@ -374,8 +388,13 @@ class Graph:
                 if edge:
                     raise E.permission_ads()
                 raise E.unsupported_get(node_id)
+        if not edge and method == "POST":
+            if "ads_management" not in self.scopes_of(user["id"]):
+                raise GraphError(200, "(#200) Requires ads_management permission to manage the object")
+            assert isinstance(node, (Campaign, AdSet))  # the only writable nodes (checked above)
+            return self.writes.apply(node, params)
         if not edge:
-            return self._serialize(node, params.get("fields"), user)
+            return self._serialize(node, params.get("fields"), user, base_url)
         if node is user:
             if edge == "adaccounts":
                 items = [a for a in self.world.accounts.values() if user["id"] in a.owners]
@@ -398,6 +417,10 @@ class Graph:
                 )
             items = self._filter_entities(items, params)
             return self._page(items, params, base_url, parts, user)
+        if isinstance(node, Account) and edge in EDGE_TYPES:
+            return self._edge_page(node, edge, params, base_url, parts)
+        if edge == "previews" and isinstance(node, (Ad, Creative)):
+            return self._previews(node, params, base_url)
         raise param_error(f"Tried accessing nonexisting field ({edge}) on node type ({type_name(node)})")
 
     def _children(self, node: object, edge: str) -> list | None:
@@ -462,10 +485,36 @@ class Graph:
 
     def _status(self, it: object) -> tuple[str, str]:
         if isinstance(it, Campaign):
-            return campaign_status(self.world, it)
+            return self.writes.effective(it, campaign_status(self.world, it))
         if isinstance(it, AdSet):
-            return adset_status(self.world, it)
-        return ad_status(self.world, it)
+            return self.writes.effective(it, adset_status(self.world, it))
+        return self.writes.effective(it, ad_status(self.world, it))
+
+    # ---- the other account edges, previews ------------------------------------------------------
+    def _edge_page(
+        self, acc: Account, edge: str, params: dict[str, str], base_url: str, parts: list[str]
+    ) -> dict:
+        node_type, default = EDGE_TYPES[edge]
+        items = edge_values(self.world, acc, edge, params, base_url, self._status)
+        wanted = parse_fields(params.get("fields")) or [(f, None) for f in default]
+        limit = self._limit(params)
+        offset = _uncursor(params["after"]) if params.get("after") else 0
+        self._maybe_fail_page(offset, limit, parts, params)
+        out: dict[str, Any] = {"data": [select(node_type, v, wanted) for v in items[offset : offset + limit]]}
+        if items:
+            out["paging"] = self._paging(offset, limit, len(items), params, base_url, parts)
+        if str(params.get("summary", "")).lower() in ("true", "1", "total_count"):
+            out["summary"] = {"total_count": len(items)}
+        return out
+
+    def _previews(self, node: Ad | Creative, params: dict[str, str], base_url: str) -> dict:
+        ad_format = params.get("ad_format")
+        if not ad_format:
+            raise param_error("(#100) The parameter ad_format is required")
+        if ad_format not in AD_FORMATS:
+            raise param_error(f"(#100) param ad_format must be one of {{{', '.join(sorted(AD_FORMATS))}}}")
+        ad = node.ad if isinstance(node, Creative) else node
+        return {"data": [{"body": preview_body(base_url, ad, ad_format)}]}
 
     # ---- paging ---------------------------------------------------------------------------------
     def _limit(self, params: dict[str, str], default: int = 25) -> int:
@@ -515,7 +564,7 @@ class Graph:
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
         chunk = items[offset : offset + limit]
-        data = [self._serialize(it, params.get("fields"), user) for it in chunk]
+        data = [self._serialize(it, params.get("fields"), user, base_url) for it in chunk]
         out: dict[str, Any] = {"data": data}
         if items:
             out["paging"] = self._paging(offset, limit, len(items), params, base_url, parts)
@@ -629,7 +678,14 @@ class Graph:
         return total
 
     def _fields_of(self, node: object, user: dict) -> dict[str, Any]:
-        """Lazy field producers for a node (values computed on demand)."""
+        """Lazy field producers for a node (values computed on demand): the core ones below over the
+        rest of the catalogue's modelled values (node_values), under what writes changed."""
+        return {**extra_values(node), **self._core_fields(node, user), **self._written(node)}
+
+    def _written(self, node: object) -> dict[str, Any]:
+        return {k: (lambda v=v: v) for k, v in self.writes.values(node).items()}
+
+    def _core_fields(self, node: object, user: dict) -> dict[str, Any]:
         w = self.world
         if isinstance(node, dict):  # a user
             first, _, last = node["name"].partition(" ")
@@ -717,16 +773,7 @@ class Graph:
                     "billing_event": lambda: "IMPRESSIONS",
                     "lifetime_budget": lambda: "0",
                     "budget_remaining": lambda: str(0 if s.campaign.cbo_budget else s.daily_budget),
-                    "targeting": lambda: {
-                        "age_min": 18,
-                        "age_max": 65,
-                        "geo_locations": {
-                            "countries": list(acc.spec.countries),
-                            "location_types": ["home", "recent"],
-                        },
-                        "publisher_platforms": ["facebook", "instagram", "audience_network", "messenger"],
-                        "targeting_automation": {"advantage_audience": 1},
-                    },
+                    "targeting": lambda: targeting_of(s),
                     "attribution_spec": lambda: [
                         {"event_type": "CLICK_THROUGH", "window_days": 7},
                         {"event_type": "VIEW_THROUGH", "window_days": 1},
@@ -769,9 +816,13 @@ class Graph:
         )
         return base
 
-    def _serialize(self, node: object, fields_param: str | None, user: dict) -> dict[str, Any]:
-        producers = self._fields_of(node, user)
+    def _serialize(
+        self, node: object, fields_param: str | None, user: dict, base_url: str = ""
+    ) -> dict[str, Any]:
         wanted = parse_fields(fields_param)
+        if isinstance(node, Creative):
+            return {"id": node.id, **select("AdCreative", creative_values(node, base_url), wanted)}
+        producers = self._fields_of(node, user)
         if not wanted:
             if isinstance(node, Account):
                 wanted = [("account_id", None), ("id", None)]
@@ -785,11 +836,12 @@ class Graph:
                 continue  # nested edges are not expanded by the sandbox
             fn = producers.get(name)
             if fn is None:
-                if name in OPTIONAL_FIELDS:
+                if readable(type_name(node), name):
                     continue  # a real field, unset on this object: Meta omits it
-                raise param_error(
-                    f"(#100) Tried accessing nonexisting field ({name}) on node type ({type_name(node)})"
-                )
+                raise unknown_field(type_name(node), name)
+            if name == "creative" and sub and isinstance(node, Ad):
+                out[name] = self._serialize(Creative(node), ",".join(s for s, _ in sub), user, base_url)
+                continue
             value = fn()
             if sub and isinstance(value, dict):
                 value = {k: v for k, v in value.items() if k in {s for s, _ in sub}}
@@ -907,22 +959,9 @@ class Graph:
         return {"data": data}
 
 
-OPTIONAL_FIELDS = {
-    "daily_budget",
-    "bid_strategy",
-    "stop_time",
-    "end_time",
-    "lifetime_budget",
-    "spend_cap",
-    "bid_amount",
-    "issues_info",
-    "recommendations",
-    "source_ad_id",
-    "adlabels",
-}
-
-
 def type_name(node: object) -> str:
     if isinstance(node, dict):
         return "User"
-    return {Account: "AdAccount", Campaign: "Campaign", AdSet: "AdSet", Ad: "Ad"}.get(type(node), "Node")
+    return {Account: "AdAccount", Campaign: "Campaign", AdSet: "AdSet", Ad: "Ad", Creative: "AdCreative"}.get(
+        type(node), "Node"
+    )

@@ -9,51 +9,15 @@ from typing import Any
 
 import numpy as np
 
+from .breakdowns import KNOWN, check_combination, expand_actions, present
 from .delivery import ACTION_TYPES, BASE, COL, CONV, VALUED, Delivery, breakdown_group, reach_of
 from .errors import GraphError, param_error, reduce_data
+from .fields import readable
+from .hashing import digits
+from .insight_metrics import extra_metric
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
-ID_FIELDS = {
-    "account_id",
-    "account_name",
-    "account_currency",
-    "campaign_id",
-    "campaign_name",
-    "adset_id",
-    "adset_name",
-    "ad_id",
-    "ad_name",
-}
-METRIC_FIELDS = {
-    "impressions",
-    "reach",
-    "frequency",
-    "clicks",
-    "inline_link_clicks",
-    "spend",
-    "ctr",
-    "cpc",
-    "cpm",
-    "cpp",
-    "inline_link_click_ctr",
-    "cost_per_inline_link_click",
-    "actions",
-    "action_values",
-    "cost_per_action_type",
-    "purchase_roas",
-    "website_purchase_roas",
-    "conversions",
-    "objective",
-    "optimization_goal",
-    "buying_type",
-    "attribution_setting",
-    "date_start",
-    "date_stop",
-    "created_time",
-    "updated_time",
-}
-ALL_FIELDS = ID_FIELDS | METRIC_FIELDS
 DEFAULT_FIELDS = ["impressions", "spend"]
 WINDOW_NAMES = {
     "1d_click",
@@ -90,26 +54,6 @@ PRESETS = {
     "this_week_sun_today",
     "this_year",
     "lifetime",
-}
-BREAKDOWNS = {
-    "publisher_platform",
-    "platform_position",
-    "device_platform",
-    "impression_device",
-    "age",
-    "gender",
-    "country",
-}
-KNOWN_BREAKDOWNS = BREAKDOWNS | {
-    "region",
-    "dma",
-    "hourly_stats_aggregated_by_advertiser_time_zone",
-    "hourly_stats_aggregated_by_audience_time_zone",
-    "product_id",
-    "frequency_value",
-    "place_page_id",
-    "body_asset",
-    "title_asset",
 }
 
 
@@ -193,6 +137,7 @@ class InsightQuery:
     breakdowns: tuple[str, ...]
     windows: tuple[str, ...]
     filtering: str  # normalised JSON
+    action_breakdowns: tuple[str, ...] = ("action_type",)
 
     def key(self) -> tuple:
         return (
@@ -204,6 +149,7 @@ class InsightQuery:
             self.breakdowns,
             self.windows,
             self.filtering,
+            self.action_breakdowns,
         )
 
 
@@ -216,7 +162,7 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
     today = world.today(acc)
     fields = parse_list(params.get("fields"), "fields") or list(DEFAULT_FIELDS)
     for f in fields:
-        if f not in ALL_FIELDS:
+        if not readable("AdsInsights", f):
             raise param_error(
                 f"{f} is not valid for fields param. please check "
                 "https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ "
@@ -252,16 +198,14 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
         raise param_error("param time_increment must be 'monthly', 'all_days' or an integer between 1 and 90")
     breakdowns = [str(b) for b in parse_list(params.get("breakdowns"), "breakdowns")]
     for b in breakdowns:
-        if b not in KNOWN_BREAKDOWNS:
-            raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN_BREAKDOWNS))}}}")
-    if (breakdowns and breakdown_group(breakdowns) is None) or any(b not in BREAKDOWNS for b in breakdowns):
-        raise param_error(
-            f"Current combination of data breakdown columns "
-            f"({', '.join(['action_type', *breakdowns])}) is invalid "
-        )
-    action_breakdowns = parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
-    if action_breakdowns != ["action_type"]:
-        raise param_error("param action_breakdowns: only action_type is available for this request")
+        if b not in KNOWN:
+            raise param_error(f"param breakdowns must be one of {{{', '.join(sorted(KNOWN))}}}")
+    action_breakdowns = [
+        str(a) for a in parse_list(params.get("action_breakdowns"), "action_breakdowns") or ["action_type"]
+    ]
+    check_combination(
+        breakdowns, action_breakdowns, not breakdowns or breakdown_group(breakdowns) is not None
+    )
     windows = [
         str(w) for w in parse_list(params.get("action_attribution_windows"), "action_attribution_windows")
     ]
@@ -285,6 +229,7 @@ def parse_query(world: World, node: object, params: dict[str, str]) -> InsightQu
         tuple(breakdowns),
         tuple(windows),
         json.dumps(filtering, sort_keys=True),
+        tuple(action_breakdowns),
     )
 
 
@@ -666,8 +611,17 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
                 for w in windows:
                     item[w] = num(_value(vec, "purchase", w) / spend_c)
                 row[f] = [item]
+        elif f not in row:
+            value = extra_metric(f, vec, ad)
+            if value is not None:
+                row[f] = value
+    if q.action_breakdowns != ("action_type",):
+        hint = digits(15, "page", acc.account_id)  # the Page that ads' actions land on
+        for f in ("actions", "conversions", "action_values"):
+            if f in row:
+                row[f] = expand_actions(row[f], list(q.action_breakdowns), hint, money=f == "action_values")
     row["date_start"] = bucket[0].isoformat()
     row["date_stop"] = bucket[1].isoformat()
     for b, v in zip(q.breakdowns, g.cell, strict=True):
-        row[b] = v
+        row[b] = present(b, v)
     return row
