@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import redis
+import redis.asyncio
 from fastapi.testclient import TestClient
 from nicegui import app
 
@@ -91,3 +92,19 @@ def test_a_hung_redis_does_not_stall_health_or_insights(user, pausable_redis) ->
     seconds, status, body = _timed(client, summary)
     assert seconds < ANSWER_WITHIN_SECONDS, f"/api/insights/summary took {seconds:.1f}s"
     assert status == 200, body  # computed without the cache, let through without the rate limiter
+
+
+def test_nicegui_session_storage_gets_the_timeouts_through_its_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nicegui.storage import Storage
+
+    from trafficdash.auth.sessions import configure_session_storage
+    from trafficdash.settings import Settings
+
+    monkeypatch.setattr(Storage, "redis_url", None)
+    monkeypatch.setattr(Storage, "redis_key_prefix", Storage.redis_key_prefix)
+    settings = Settings(_env_file=None, redis_url="redis://127.0.0.1:6379/3", redis_timeout_seconds=0.7)
+    configure_session_storage(settings, shared=True)
+    # NiceGUI passes its own keywords (no read timeout); the URL's options win over them.
+    client = redis.asyncio.from_url(Storage.redis_url, socket_connect_timeout=5, retry_on_timeout=True)
+    options = client.connection_pool.connection_kwargs
+    assert options["socket_timeout"] == options["socket_connect_timeout"] == 0.7 and options["db"] == 3
