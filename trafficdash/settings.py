@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="Folder for SQLite, the secret key, reports.")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite in data_dir if unset.")
     redis_url: str | None = Field(default=None, description="Redis URL; an in-process stand-in if unset.")
+    redis_timeout_seconds: float = Field(
+        default=0.5, gt=0, description="Connect and read timeout of every Redis call (a hung Redis)."
+    )
     secret_key: SecretStr | None = Field(default=None, description="Signs sessions, derives encryption keys.")
     # Old keys stay readable while tokens are re-encrypted with the new one (MultiFernet rotation).
     previous_secret_keys: list[SecretStr] = Field(default_factory=list)

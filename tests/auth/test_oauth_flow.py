@@ -13,6 +13,7 @@ from tests.auth.conftest import facebook_login
 from trafficdash import db
 from trafficdash.auth import connections
 from trafficdash.auth.crypto import decrypt_token
+from trafficdash.meta import throttle
 from trafficdash.models import AdAccountAccess, ConnectionStatus, SyncRun
 from trafficdash.models import User as DbUser
 from trafficdash.sandbox.users import make_token
@@ -173,3 +174,52 @@ def test_cli_connect_prints_the_accounts(meta) -> None:
         assert act in result.output
     bad = CliRunner().invoke(app, ["connect", "--access-token", "EAASnonsense", "--email", "x@example.com"])
     assert bad.exit_code == 1
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Backoff waits are recorded, not slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(throttle, "sleep", recorded.append)
+    return recorded
+
+
+def test_cli_connect_retries_transient_meta_errors(meta, waits) -> None:
+    from typer.testing import CliRunner
+
+    from trafficdash.cli import app
+
+    meta.set_faults(transient_error_rate=0.3)
+    for n in range(5):
+        fb = meta.users[n % len(meta.users)]
+        result = CliRunner().invoke(app, ["connect", "--access-token", fb["access_token"]])
+        assert result.exit_code == 0, result.output
+    assert waits, "some Graph calls failed transiently and were retried"
+
+
+async def test_login_retries_transient_meta_errors(user: User, meta, waits) -> None:
+    meta.set_faults(transient_error_rate=0.3)
+    for _ in range(5):  # the login code is single-use: a transient answer must not end the login
+        answer = await facebook_login(user, meta, meta.users[0]["id"])
+        assert answer.status_code == 303 and answer.headers["location"] == "/", answer.headers
+    assert waits, "some Graph calls failed transiently and were retried"
+
+
+def test_cli_connect_email_renames_a_known_facebook_login(meta) -> None:
+    from typer.testing import CliRunner
+
+    from trafficdash.cli import app
+
+    token = meta.users[1]["access_token"]
+    first = CliRunner().invoke(app, ["connect", "--access-token", token, "--email", "bia@example.com"])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(app, ["connect", "--access-token", token, "--email", "Bia@Agency.example"])
+    assert again.exit_code == 0, again.output
+    assert "Connected bia@agency.example" in again.output
+    assert _db_user(meta.users[1]["id"]).email == "bia@agency.example"
+    # An address another user already has is refused, not silently ignored.
+    CliRunner().invoke(
+        app, ["connect", "--access-token", meta.users[0]["access_token"], "--email", "x@example.com"]
+    )
+    taken = CliRunner().invoke(app, ["connect", "--access-token", token, "--email", "x@example.com"])
+    assert taken.exit_code == 1 and "already connected" in taken.output

@@ -8,7 +8,11 @@ from typer.testing import CliRunner
 
 from tests.sync.conftest import account_ids
 from trafficdash.cli import app
+from trafficdash.db import session_scope
 from trafficdash.meta.throttle import SLOW_DOWN_AT, Throttle
+from trafficdash.models import SyncStatus
+from trafficdash.redis_conn import get_redis
+from trafficdash.sync import lock, runs
 
 
 def test_cli_syncs_an_account_and_prints_a_summary(world):
@@ -48,3 +52,20 @@ def test_high_usage_headers_slow_calls_down_before_meta_blocks(waits):
     assert throttle.usage_pct == 95 > SLOW_DOWN_AT
     throttle.pace()
     assert len(waits) == 1 and waits[0] > 10
+
+
+def test_cli_says_why_it_syncs_nothing_while_another_run_holds_the_lock(world):
+    account_id = account_ids(world)[0]
+    with session_scope() as session:
+        other = runs.create_run(session, account_id, "schedule")
+        other.status, other.phase = SyncStatus.RUNNING.value, "insights"
+        other_id = other.id
+    get_redis().set(lock.lock_key(account_id), str(other_id), ex=60)
+    try:
+        result = CliRunner().invoke(app, ["sync", "--account", str(account_id)])
+    finally:
+        get_redis().delete(lock.lock_key(account_id))
+    assert result.exit_code == 1
+    assert f"another sync (run {other_id}, schedule, insights) holds its lock" in " ".join(
+        result.output.split()
+    )

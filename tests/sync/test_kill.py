@@ -19,7 +19,8 @@ from trafficdash.redis_conn import get_redis
 from trafficdash.sync import lock, runs, service
 from trafficdash.sync.service import sync_account
 
-SINCE, UNTIL = date(2026, 11, 7), date(2026, 11, 20)
+# Before the lookback window (from 2026-11-17): the rerun may skip the slices the killed run wrote.
+SINCE, UNTIL = date(2026, 11, 3), date(2026, 11, 16)
 
 WORKER = textwrap.dedent(
     """
@@ -33,7 +34,7 @@ WORKER = textwrap.dedent(
     clock.now_utc = lambda: datetime(y, m, d, 15, tzinfo=UTC)
     service.TUNING = service.SyncTuning(slice_days=3, breakdown_slice_days=3, async_above_rows=10**9,
                                         reader=ReaderTuning(insight_page_size=1000))
-    service.sync_account(int(sys.argv[1]), since=date(2026, 11, 7), until=date(2026, 11, 20))
+    service.sync_account(int(sys.argv[1]), since=date(2026, 11, 3), until=date(2026, 11, 16))
     """
 )
 

@@ -1,18 +1,21 @@
 """A user's Meta connection: check a token, keep it encrypted, list the ad accounts it can read.
 
-Both the OAuth callback and ``trafficdash connect`` call ``register_connection``. The plain
-token lives only in local variables: it is never logged, never put in an exception message
+Both the OAuth callback and ``trafficdash connect`` call ``register_connection``. Every Graph
+call is retried by the sync's rules (``Throttle``) when Meta answers with a transient error or a
+throttle: a login code is single-use, so a hiccup must not send the user back to the start. The
+plain token lives only in local variables: it is never logged, never put in an exception message
 and never rendered (``ConnectionFailed`` messages are written for people, without secrets).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from facebook_business.adobjects.user import User as FbUser
@@ -25,12 +28,14 @@ from trafficdash.auth.crypto import TokenDecryptionError, decrypt_token, encrypt
 from trafficdash.auth.redaction import install_log_redaction, redact
 from trafficdash.db import utcnow
 from trafficdash.meta.client import app_credentials, make_api
-from trafficdash.meta.errors import ErrorKind, classify
+from trafficdash.meta.errors import ErrorKind, MetaError, classify
+from trafficdash.meta.throttle import INTERACTIVE_RETRY, Throttle
 from trafficdash.models import AdAccount, AdAccountAccess, ConnectionStatus, User
 from trafficdash.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 install_log_redaction()
+T = TypeVar("T")
 
 # What the login asks for. ads_read reads ad accounts, their objects and insights; read_insights is
 # required as well (the product reads insights; one consent must cover every screen). business_management
@@ -93,17 +98,27 @@ class ConnectionResult:
 # ---- Graph token endpoints (plain HTTP: they are OAuth endpoints, not Marketing API objects) ----
 def _graph_get(path: str, params: dict[str, str], settings: Settings) -> dict[str, Any]:
     url = f"{settings.graph_url}/{settings.meta_api_version}/{path}"
-    try:
-        response = httpx.get(url, params=params, timeout=HTTP_TIMEOUT_SECONDS)
-        body = response.json()
-    except (httpx.HTTPError, ValueError):
-        # The exception would carry the URL and its tokens: say what happened, drop the details.
-        raise ConnectionFailed(FailureReason.UNREACHABLE, "Meta could not be reached; try again.") from None
-    if isinstance(body, dict) and "error" in body:
-        raise _failure_from_error(body["error"]) from None
-    if not isinstance(body, dict):
-        raise ConnectionFailed(FailureReason.UNREACHABLE, "Meta sent an unexpected answer; try again.")
-    return body
+
+    def attempt() -> dict[str, Any]:
+        try:
+            response = httpx.get(url, params=params, timeout=HTTP_TIMEOUT_SECONDS)
+            body = response.json()
+        except (httpx.HTTPError, ValueError):
+            # The exception would carry the URL and its tokens: say what happened, drop the details.
+            raise MetaError(ErrorKind.TRANSIENT, "Meta could not be reached") from None
+        if isinstance(body, dict) and "error" in body:
+            # The SDK's own error type, so that one ``classify`` decides what is worth retrying.
+            error = FacebookRequestError(
+                "Graph error", {"path": path}, response.status_code, response.headers, body
+            )
+            if classify(error).retryable:
+                raise error
+            raise _failure_from_error(body["error"]) from None
+        if not isinstance(body, dict):
+            raise ConnectionFailed(FailureReason.UNREACHABLE, "Meta sent an unexpected answer; try again.")
+        return body
+
+    return _meta_call(attempt, f"Graph {path}")
 
 
 def _failure_from_error(error: dict[str, Any]) -> ConnectionFailed:
@@ -185,10 +200,11 @@ def check_token(info: TokenInfo, settings: Settings | None = None) -> None:
 
 
 # ---- Marketing API (through the SDK, one API object per token) ------------------------------------
-def _meta_call(fn: Any) -> Any:
+def _meta_call(fn: Callable[[], T], what: str) -> T:
+    """``fn`` with the sync's retries of transient and throttled answers; failures as ConnectionFailed."""
     try:
-        return fn()
-    except (FacebookRequestError, RequestException) as exc:
+        return Throttle(INTERACTIVE_RETRY).call(fn, what)
+    except (FacebookRequestError, RequestException, MetaError) as exc:
         error = classify(exc)
         if error.kind == ErrorKind.TOKEN:
             reason = FailureReason.EXPIRED if error.subcode == 463 else FailureReason.REVOKED
@@ -199,9 +215,12 @@ def _meta_call(fn: Any) -> Any:
 def fetch_profile_and_accounts(token: str, settings: Settings | None = None) -> tuple[dict, list[dict]]:
     api = make_api(token, settings)
     me = FbUser(fbid="me", api=api)
-    profile = _meta_call(lambda: dict(me.api_get(fields=["id", "name", "email"])))
-    cursor = _meta_call(lambda: me.get_ad_accounts(fields=ACCOUNT_FIELDS, params={"limit": 100}))
-    accounts = _meta_call(lambda: [dict(row) for row in cursor])
+    profile = _meta_call(lambda: dict(me.api_get(fields=["id", "name", "email"])), "the Facebook profile")
+    # The listing is read again from its first page when a page fails (a cursor cannot resume).
+    accounts = _meta_call(
+        lambda: [dict(row) for row in me.get_ad_accounts(fields=ACCOUNT_FIELDS, params={"limit": 100})],
+        "the ad accounts",
+    )
     return profile, accounts
 
 
@@ -300,6 +319,12 @@ def register_connection(
     meta_user_id = str(profile.get("id") or info.meta_user_id)
     wanted_email = (email or profile.get("email") or "").strip().lower() or None
     user = _find_or_create_user(session, meta_user_id, wanted_email, str(profile.get("name") or ""))
+    if email and wanted_email and user.email != wanted_email:
+        # An explicit address names this login's trafficdash user (no other user has it: checked
+        # above), so a known Facebook login takes it rather than silently keeping the old one.
+        log.info("user %s: email changed by an explicit connect", user.id)
+        user.email = wanted_email
+        session.flush()
     user.meta_token_encrypted = encrypt_token(access_token, settings)
     user.meta_token_expires_at = info.expires_at
     user.meta_token_scopes = sorted(info.scopes)

@@ -11,6 +11,7 @@ from typing import Any
 
 from nicegui.storage import Storage
 
+from trafficdash.redis_conn import url_with_timeouts
 from trafficdash.settings import Settings
 
 SESSION_KEY_PREFIX = "trafficdash:session:"
@@ -27,7 +28,8 @@ def configure_session_storage(settings: Settings, *, shared: bool | None = None)
     if shared is None:
         shared = settings.shared_sessions
     url = (settings.redis_url or os.environ.get("NICEGUI_REDIS_URL")) if shared else None
-    Storage.redis_url = url
+    # NiceGUI builds its clients from the URL alone: the timeouts travel in it.
+    Storage.redis_url = url_with_timeouts(url, settings) if url else None
     if url:
         Storage.redis_key_prefix = SESSION_KEY_PREFIX
 

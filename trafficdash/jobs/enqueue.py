@@ -3,7 +3,9 @@
 A Redis key per account points to its live job. Triggering again while that job is queued,
 waiting for a retry, or running returns the same job; a short per-account Redis lock makes
 check-then-enqueue atomic across web replicas. The run row is committed before the job is
-queued, so the worker (and the page polling it) always finds it.
+queued, so the worker (and the page polling it) always finds it. A running run whose heartbeat
+went quiet (its worker was killed) is abandoned on the spot, so "Sync now" starts a new one at
+once instead of waiting for the scheduler's watchdog.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 from redis import Redis, WatchError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from sqlalchemy.orm import Session
 
 from trafficdash import db
 from trafficdash.jobs.queues import LIMITS, QueueName, connection, enqueue_limited
 from trafficdash.models import SyncRun, SyncStatus
-from trafficdash.sync.runs import create_run
+from trafficdash.sync import lock as sync_lock
+from trafficdash.sync.runs import create_run, mark_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,29 @@ _ENQUEUE_LOCK_TTL_SECONDS = 30
 _ENQUEUE_LOCK_WAIT_SECONDS = 15
 _WAITING = {JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 _ACTIVE_RUN = {SyncStatus.QUEUED.value, SyncStatus.RUNNING.value}
+ABANDONED_RUNNING = (
+    "The worker stopped during the sync (killed or restarted). Data already written is kept; "
+    "the next sync resumes from there."
+)
+
+
+def dead_after() -> timedelta:
+    """Heartbeat silence after which a running sync's worker is gone: three missed beats (a live
+    sync beats every few seconds, and one that only stalled stops itself once its lock is lost)."""
+    return timedelta(seconds=3 * sync_lock.RENEW_EVERY_SECONDS)
+
+
+def heartbeat_stale(run: SyncRun, now: datetime, stale_after: timedelta) -> bool:
+    last = db.as_utc(run.heartbeat_at or run.started_at or run.created_at)
+    return last is not None and now - last > stale_after
+
+
+def abandon_dead_run(session: Session, run: SyncRun, client: Redis) -> bool:
+    """Mark a running run whose worker is gone abandoned and free its account lock (if still its).
+
+    Returns True when the lock was cleared."""
+    mark_abandoned(session, run.id, ABANDONED_RUNNING)
+    return delete_if_equals(client, sync_lock.lock_key(run.ad_account_id), str(run.id))
 
 
 class SyncQueueBusy(RuntimeError):
@@ -77,7 +105,13 @@ def job_is_live(job: Job) -> bool:
         return True
     with db.session_scope() as session:
         run = session.get(SyncRun, run_id)
-        return run is not None and run.status in _ACTIVE_RUN
+        if run is None or run.status not in _ACTIVE_RUN:
+            return False
+        if run.status == SyncStatus.RUNNING.value and heartbeat_stale(run, datetime.now(UTC), dead_after()):
+            abandon_dead_run(session, run, job.connection)
+            log.warning("sync run %s stopped beating (its worker is gone): abandoned", run.id)
+            return False
+        return True
 
 
 def live_job(account_id: int, client: Redis | None = None) -> Job | None:

@@ -51,11 +51,11 @@ def connection() -> Redis:
     return get_redis()
 
 
-def get_queue(name: str) -> Queue:
+def get_queue(name: str, client: Redis | None = None) -> Queue:
     if name not in ALL_QUEUES:
         raise ValueError(f"unknown queue {name!r}; known: {', '.join(ALL_QUEUES)}")
     limits = LIMITS[name]
-    return Queue(name, connection=connection(), default_timeout=limits.timeout_seconds)
+    return Queue(name, connection=client or connection(), default_timeout=limits.timeout_seconds)
 
 
 def parse_queue_names(raw: str) -> list[str]:

@@ -8,19 +8,24 @@ that readiness checks read.
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
+import signal
+import sys
 import threading
 import time
 from datetime import UTC, datetime
 
 from redis import Redis
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
 from rq.scheduler import RQScheduler
 from rq.timeouts import TimerDeathPenalty
 from rq_scheduler import Scheduler
 from sqlalchemy import select
 
-from trafficdash import db
+from trafficdash import db, redis_conn
 from trafficdash.jobs import schedules, watchdog
 from trafficdash.jobs.queues import ALL_QUEUES, connection, get_queue
 from trafficdash.models import SyncRun, SyncTrigger
@@ -45,6 +50,35 @@ class ThreadWorker(SimpleWorker):
 
     def _install_signal_handlers(self) -> None:
         return None
+
+
+# prctl(2): deliver this signal to the calling process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Let the kernel kill this process when ``parent_pid`` (its parent) dies (Linux), and exit now
+    if the parent already died between the fork and this call."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+class AppWorker(Worker):
+    """RQ's forking worker whose work horse dies with it.
+
+    RQ puts the horse in its own process group, so killing the worker (or its group) used to leave
+    the horse syncing unsupervised; now the kernel kills it too, its heartbeat stops, and the run is
+    found dead and abandoned (by "Sync now" or the watchdog)."""
+
+    def fork_work_horse(self, job: Job, queue: Queue) -> None:
+        self._horse_parent_pid = os.getpid()
+        super().fork_work_horse(job, queue)
+
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
+        die_with_parent(self._horse_parent_pid)
+        super().main_work_horse(job, queue)
 
 
 def beat(client: Redis, interval: float) -> None:
@@ -128,9 +162,12 @@ def run_scheduler(
 
 
 def make_worker(queue_names: list[str], *, in_thread: bool = False) -> Worker:
-    queues = [get_queue(name) for name in queue_names]
-    worker_class = ThreadWorker if in_thread else Worker
-    return worker_class(queues, connection=connection())
+    # A client of its own: RQ lengthens its read timeout past the blocking dequeue (BLPOP), and
+    # the process-wide client must keep its short one (locks, cache, a hung Redis).
+    client = redis_conn.connect()
+    queues = [get_queue(name, client) for name in queue_names]
+    worker_class = ThreadWorker if in_thread else AppWorker
+    return worker_class(queues, connection=client)
 
 
 def run_worker(queue_names: list[str], *, burst: bool = False, logging_level: str = "INFO") -> bool:

@@ -21,21 +21,15 @@ from trafficdash import db
 from trafficdash.jobs import enqueue
 from trafficdash.jobs.queues import connection
 from trafficdash.models import SyncRun, SyncStatus
-from trafficdash.sync import lock as sync_lock
 from trafficdash.sync.runs import mark_abandoned
 
 log = logging.getLogger(__name__)
 
-# Three missed lock TTLs: a live sync renews every 15 s, so this is never a slow one.
-DEFAULT_STALE_AFTER = timedelta(seconds=3 * sync_lock.TTL_SECONDS)
 # A queued run's job is written right after the run; give a slow enqueue room before judging.
 QUEUED_GRACE = timedelta(minutes=2)
 _DEAD_JOB = {JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED, JobStatus.FINISHED}
 
-ABANDONED_RUNNING = (
-    "The worker stopped during the sync (killed or restarted). Data already written is kept; "
-    "the next sync resumes from there."
-)
+ABANDONED_RUNNING = enqueue.ABANDONED_RUNNING
 ABANDONED_QUEUED = "The queued sync was lost before a worker took it (Redis restarted?). Sync again."
 
 
@@ -48,13 +42,14 @@ class SweepReport:
 
 def sweep(
     *,
-    stale_after: timedelta = DEFAULT_STALE_AFTER,
+    stale_after: timedelta | None = None,  # enqueue.dead_after() unless told
     queued_grace: timedelta = QUEUED_GRACE,
     now: datetime | None = None,
     client: Redis | None = None,
 ) -> SweepReport:
     client = client or connection()
     now = now or datetime.now(UTC)
+    stale_after = enqueue.dead_after() if stale_after is None else stale_after
     report = SweepReport()
     with db.session_scope() as session:
         active = session.scalars(
@@ -62,11 +57,9 @@ def sweep(
         ).all()
         for run in active:
             if run.status == SyncStatus.RUNNING.value:
-                last = db.as_utc(run.heartbeat_at or run.started_at or run.created_at)
-                if last is not None and now - last > stale_after:
-                    mark_abandoned(session, run.id, ABANDONED_RUNNING)
+                if enqueue.heartbeat_stale(run, now, stale_after):
                     report.abandoned_runs.append(run.id)
-                    if enqueue.delete_if_equals(client, sync_lock.lock_key(run.ad_account_id), str(run.id)):
+                    if enqueue.abandon_dead_run(session, run, client):
                         report.locks_cleared.append(run.ad_account_id)
             else:
                 created = db.as_utc(run.created_at)

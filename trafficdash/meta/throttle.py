@@ -41,6 +41,10 @@ class RetryPolicy:
     max_regain_wait: float = 15 * 60.0
 
 
+# A person is waiting (the login callback, ``trafficdash connect``): the same rules, shorter patience.
+INTERACTIVE_RETRY = RetryPolicy(max_tries=5, base_delay=0.5, max_delay=4.0, max_regain_wait=10.0)
+
+
 class Throttle:
     """Usage-aware pacing for one token (thread-safe: fetch threads share it)."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from trafficdash.db import session_scope
 from trafficdash.models import AdAccount, SyncRun, SyncTrigger
+from trafficdash.sync.runs import ACTIVE_STATUSES
 from trafficdash.sync.service import sync_account
 
 
@@ -63,6 +64,13 @@ def run_sync_cli(account_id: int | None, since: date | None, until: date | None,
                 session.expunge(run)
             show(run)
             results.append(run)
+    for run in results:
+        if run.status in ACTIVE_STATUSES:
+            # sync_account hands back the run holding the account's lock: this command started none.
+            console.print(
+                f"Account {run.ad_account_id} was not synced: another sync (run {run.id}, "
+                f"{run.trigger}, {run.phase}) holds its lock. Try again when it has finished."
+            )
     table = Table(title="Sync summary")
     for column in ("account", "run", "status", "range", "rows", "seconds", "error"):
         table.add_column(column)

@@ -6,7 +6,9 @@ date slices (synchronous requests, or async report runs for large slices, retrie
 in halves when Meta fails them) -> period reach. Each slice is one transaction with its
 checkpoint, written by a writer thread while the next pages are fetched; report runs of the
 next slices are started and polled ahead of time. A run that stops (token, permission,
-throttling beyond patience, crash) records why; the next run skips the slices already done.
+throttling beyond patience, crash, a lost lock) records why; a next run within minutes skips
+the slices already done, except those of the lookback window (Meta restates them, and today
+grows by the hour): a successful run has read every day of that window itself.
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ class SyncTuning:
     async_above_rows: int = 20_000  # estimated rows of a slice above which an async report run is used
     async_retries: int = 2  # failed report runs of one slice retried before it is split in halves
     prefetch: int = 3  # report runs started and polled ahead of the slice being written
-    resume_within: timedelta = timedelta(hours=12)  # checkpoints older than this are not trusted
+    # Slices an earlier run wrote longer ago than this are read again (Meta's numbers move).
+    resume_within: timedelta = timedelta(minutes=10)
     reader: ReaderTuning = field(default_factory=ReaderTuning)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -167,7 +170,7 @@ def sync_account(
         )
         return other or run_id
     try:
-        job = _SyncJob(account_id, run_id, full_refresh, since, until, progress, TUNING)
+        job = _SyncJob(account_id, run_id, full_refresh, since, until, progress, TUNING, lock)
         job.run()
     finally:
         lock.release()
@@ -208,6 +211,7 @@ class _SyncJob:
         until: date | None,
         progress: Callable[[SyncRun], None] | None,
         tuning: SyncTuning,
+        lock: AccountLock,
     ) -> None:
         self.account_id = account_id
         self.run_id = run_id
@@ -216,6 +220,7 @@ class _SyncJob:
         self.until = until
         self.progress = progress
         self.tuning = tuning
+        self.lock = lock
         self.settings = get_settings()
         self.started = utcnow()
         self.writer: BulkWriter | None = None
@@ -252,11 +257,28 @@ class _SyncJob:
             return False
         return all(self.slice_done(half, depth + 1) for half in sl.halves())
 
+    def ensure_lock(self) -> None:
+        """Stop between slices once the lock is lost: another sync of the account may be writing."""
+        if self.lock.lost:
+            raise SyncStopped(
+                "lock_lost",
+                "The sync lost its account lock (Redis did not hear from it in time), so it stopped "
+                "before another sync could write alongside it. The next sync resumes from here.",
+            )
+
     def inherited_checkpoint(self) -> dict[str, Any]:
+        """What an unfinished run wrote minutes ago and Meta no longer restates: it is not fetched again."""
         with session_scope() as session:
             previous = runs.resumable_checkpoint(session, self.account_id, self.run_id)
+            account = session.get(AdAccount, self.account_id)
+            timezone = account.timezone_name if account is not None else "UTC"
+        window_start = clock.today_in(timezone) - timedelta(days=self.settings.sync_lookback_days)
         horizon = utcnow() - self.tuning.resume_within
-        done = {k: v for k, v in (previous.get("done") or {}).items() if datetime.fromisoformat(v) >= horizon}
+        done = {
+            key: stamp
+            for key, stamp in (previous.get("done") or {}).items()
+            if datetime.fromisoformat(stamp) >= horizon and _reusable(key, window_start)
+        }
         return {"done": done, "resumed_slices": len(done)} if done else {"done": {}}
 
     # ---- run -------------------------------------------------------------------------------------------------
@@ -386,6 +408,7 @@ class _SyncJob:
         self.phase("insights", steps_done=len(ENTITY_EDGES) + len(slices) - len(todo))
         self.insights(reader, todo)
         if not self.done("reach"):
+            self.ensure_lock()
             self.phase("reach")
             self.writer.write_period_reach(reach_rows(reader, self.account_id), "reach")
         self.writer.flush()
@@ -441,6 +464,7 @@ class _SyncJob:
             key = f"entities:{edge}"
             if self.done(key):
                 continue
+            self.ensure_lock()
             stamp = utcnow()
             rows = [
                 entity_row(edge, item, self.account_id, self.currency, stamp)
@@ -487,6 +511,7 @@ class _SyncJob:
         assert self.writer is not None
         if self.slice_done(sl):
             return
+        self.ensure_lock()
         use_async = prepared is not None or self.estimate(sl) > self.tuning.async_above_rows or depth > 0
         failures = 0
         if sl.kind == "daily":
@@ -529,6 +554,18 @@ class _SyncJob:
             except BaseException:
                 self.writer.abort_slice()
                 raise
+
+
+def _reusable(key: str, window_start: date) -> bool:
+    """May a resumed run skip this checkpoint key? Entities yes (the next pull overlaps by
+    ``UPDATED_TIME_MARGIN``); insight slices only when they end before the lookback window;
+    period reach never (its ranges end today)."""
+    kind, _, dates = key.partition(":")
+    if kind == "entities":
+        return True
+    if kind not in KINDS:
+        return False
+    return date.fromisoformat(dates.rsplit(":", 1)[-1]) < window_start
 
 
 def _attribution(spec: Any) -> str | None:
