@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from trafficdash.api.deps import MAX_DB_ID, AdminUser, CurrentUser, SessionDep
+from trafficdash.api.deps import AdminUser, CurrentUser, PathId, SessionDep
 from trafficdash.auth import workspaces
+from trafficdash.input_types import Text
 
 router = APIRouter(prefix="/team", tags=["team"])
 
@@ -22,7 +23,7 @@ class MemberOut(BaseModel):
 
 
 class Invitation(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
+    email: Text = Field(min_length=3, max_length=320)
     role: Literal["viewer", "admin"] = "viewer"
 
 
@@ -45,8 +46,6 @@ def invite(body: Invitation, current: AdminUser, session: SessionDep) -> dict:
 
 
 @router.delete("/{member_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a member")
-def remove(
-    member_id: Annotated[int, Path(ge=1, le=MAX_DB_ID)], current: AdminUser, session: SessionDep
-) -> None:
+def remove(member_id: PathId, current: AdminUser, session: SessionDep) -> None:
     if not workspaces.remove(session, current, member_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Member {member_id} not found")
