@@ -31,6 +31,9 @@ from trafficdash.models import Alert, AlertRule
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
+NOT_FOUND = {404: {"description": "A rule, alert or ad account you cannot see (or that does not exist)"}}
+FORBIDDEN = {403: {"description": "Viewers may not change rules"}}
+
 
 @contextmanager
 def _errors() -> Iterator[None]:
@@ -177,7 +180,13 @@ def list_rules(
     return [rule_out(r) for r in service.list_rules(session, current.id, account_id)]
 
 
-@router.post("/rules", response_model=RuleOut, status_code=status.HTTP_201_CREATED, summary="Create a rule")
+@router.post(
+    "/rules",
+    response_model=RuleOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def create_rule(body: RuleSpec, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.create_rule(session, current.id, body))
@@ -188,6 +197,7 @@ def create_rule(body: RuleSpec, current: CurrentUser, session: SessionDep) -> Ru
     response_model=RuleOut,
     status_code=status.HTTP_201_CREATED,
     summary="Create a rule from a template",
+    responses={**NOT_FOUND, **FORBIDDEN},
 )
 def create_from_template(body: FromTemplate, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
@@ -195,25 +205,34 @@ def create_from_template(body: FromTemplate, current: CurrentUser, session: Sess
         return rule_out(service.create_rule(session, current.id, spec))
 
 
-@router.get("/rules/{rule_id}", response_model=RuleOut, summary="One rule")
+@router.get("/rules/{rule_id}", response_model=RuleOut, summary="One rule", responses=NOT_FOUND)
 def get_rule(rule_id: PathId, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.get_rule(session, current.id, rule_id))
 
 
-@router.put("/rules/{rule_id}", response_model=RuleOut, summary="Replace a rule")
+@router.put(
+    "/rules/{rule_id}", response_model=RuleOut, summary="Replace a rule", responses={**NOT_FOUND, **FORBIDDEN}
+)
 def update_rule(rule_id: PathId, body: RuleSpec, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.update_rule(session, current.id, rule_id, body))
 
 
-@router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a rule")
+@router.delete(
+    "/rules/{rule_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def delete_rule(rule_id: PathId, current: CurrentUser, session: SessionDep) -> None:
     with _errors():
         service.delete_rule(session, current.id, rule_id)
 
 
-@router.post("/rules/{rule_id}/evaluate", response_model=RuleOut, summary="Evaluate a rule now")
+@router.post(
+    "/rules/{rule_id}/evaluate", response_model=RuleOut, summary="Evaluate a rule now", responses=NOT_FOUND
+)
 def evaluate_now(rule_id: PathId, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         rule = service.get_rule(session, current.id, rule_id)
@@ -221,13 +240,23 @@ def evaluate_now(rule_id: PathId, current: CurrentUser, session: SessionDep) -> 
         return rule_out(rule)
 
 
-@router.post("/rules/{rule_id}/snooze", response_model=RuleOut, summary="Snooze a rule until a time")
+@router.post(
+    "/rules/{rule_id}/snooze",
+    response_model=RuleOut,
+    summary="Snooze a rule until a time",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def snooze_rule(rule_id: PathId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.set_snooze(session, current.id, rule_id, body.until))
 
 
-@router.post("/rules/{rule_id}/mute", response_model=RuleOut, summary="Mute or unmute a rule")
+@router.post(
+    "/rules/{rule_id}/mute",
+    response_model=RuleOut,
+    summary="Mute or unmute a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def mute_rule(rule_id: PathId, body: MuteIn, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.set_muted(session, current.id, rule_id, body.muted))
@@ -269,19 +298,29 @@ def mark_read(current: CurrentUser, session: SessionDep) -> UnreadOut:
     return UnreadOut(unread=0)
 
 
-@router.get("/{alert_id}", response_model=AlertOut, summary="One alert with its delivery attempts")
+@router.get(
+    "/{alert_id}",
+    response_model=AlertOut,
+    summary="One alert with its delivery attempts",
+    responses=NOT_FOUND,
+)
 def get_alert(alert_id: PathId, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.get_alert(session, current.id, alert_id)])[0]
 
 
-@router.post("/{alert_id}/ack", response_model=AlertOut, summary="Acknowledge an alert")
+@router.post("/{alert_id}/ack", response_model=AlertOut, summary="Acknowledge an alert", responses=NOT_FOUND)
 def acknowledge(alert_id: PathId, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.acknowledge(session, current.id, alert_id)])[0]
 
 
-@router.post("/{alert_id}/snooze", response_model=AlertOut, summary="Acknowledge and snooze its rule")
+@router.post(
+    "/{alert_id}/snooze",
+    response_model=AlertOut,
+    summary="Acknowledge and snooze its rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def snooze_alert(alert_id: PathId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         if body.until is None:
@@ -289,7 +328,12 @@ def snooze_alert(alert_id: PathId, body: SnoozeIn, current: CurrentUser, session
         return _alerts_out(session, [service.snooze_alert(session, current.id, alert_id, body.until)])[0]
 
 
-@router.post("/{alert_id}/mute", response_model=AlertOut, summary="Acknowledge and mute its rule")
+@router.post(
+    "/{alert_id}/mute",
+    response_model=AlertOut,
+    summary="Acknowledge and mute its rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def mute_alert(alert_id: PathId, body: MuteIn, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.mute_alert(session, current.id, alert_id, body.muted)])[0]

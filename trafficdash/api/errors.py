@@ -27,6 +27,7 @@ class ApiError(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError, "description": "A body that cannot be read (not UTF-8 JSON)"},
     422: {
         "model": ApiError,
         "description": "Invalid input: field errors, or a sentence saying what to change",

@@ -17,6 +17,8 @@ from trafficdash.models.schedules import DEFAULT_NIGHTLY_HOUR
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
+NOT_FOUND = {404: {"description": "An ad account or sync you cannot see (or that does not exist)"}}
+
 
 class SyncRequest(BaseModel):
     account_ids: list[DbId | Annotated[Text, Field(max_length=40)]] = Field(
@@ -49,7 +51,13 @@ def _not_found(exc: Exception) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=str(exc))
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=SyncStarted, summary="Queue a sync")
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SyncStarted,
+    summary="Queue a sync",
+    responses={**NOT_FOUND, 409: {"description": "The sync queue is full; try again shortly"}},
+)
 def start_sync(body: SyncRequest, user: CurrentUser, session: SessionDep) -> SyncStarted:
     """One job per account; an account already queued or syncing returns its running job."""
     try:
@@ -63,7 +71,12 @@ def start_sync(body: SyncRequest, user: CurrentUser, session: SessionDep) -> Syn
     return SyncStarted(runs=runs)
 
 
-@router.get("/runs", response_model=list[sync_status.RunStatus], summary="Sync history, newest first")
+@router.get(
+    "/runs",
+    response_model=list[sync_status.RunStatus],
+    summary="Sync history, newest first",
+    responses=NOT_FOUND,
+)
 def list_runs(
     user: CurrentUser,
     session: SessionDep,
@@ -87,6 +100,7 @@ def list_schedules(user: CurrentUser, session: SessionDep) -> list[sync_status.S
     "/schedules/{account_id}",
     response_model=sync_status.ScheduleOut,
     summary="Change an account's sync schedule",
+    responses={**NOT_FOUND, 403: {"description": "Viewers may not change schedules"}},
 )
 def put_schedule(
     account_id: str, body: ScheduleIn, user: CurrentUser, session: SessionDep
@@ -109,7 +123,12 @@ def put_schedule(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from exc
 
 
-@router.get("/{sync_id}", response_model=sync_status.RunStatus, summary="A sync's status and progress")
+@router.get(
+    "/{sync_id}",
+    response_model=sync_status.RunStatus,
+    summary="A sync's status and progress",
+    responses=NOT_FOUND,
+)
 def get_sync(sync_id: SyncRef, user: CurrentUser, session: SessionDep) -> sync_status.RunStatus:
     """``sync_id`` is the run id (or the job id) returned when the sync was queued."""
     try:

@@ -36,7 +36,16 @@ def list_members(current: CurrentUser, session: SessionDep) -> list[dict]:
     return [_out(m) for m in workspaces.members(session, current)]
 
 
-@router.post("", response_model=MemberOut, status_code=status.HTTP_201_CREATED, summary="Invite a member")
+ADMINS_ONLY = {403: {"description": "Viewers may not manage the team"}}
+
+
+@router.post(
+    "",
+    response_model=MemberOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Invite a member",
+    responses=ADMINS_ONLY,
+)
 def invite(body: Invitation, current: AdminUser, session: SessionDep) -> dict:
     try:
         member = workspaces.invite(session, current, body.email, body.role)
@@ -45,7 +54,12 @@ def invite(body: Invitation, current: AdminUser, session: SessionDep) -> dict:
     return _out(member)
 
 
-@router.delete("/{member_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a member")
+@router.delete(
+    "/{member_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a member",
+    responses={**ADMINS_ONLY, 404: {"description": "No such member of my workspace"}},
+)
 def remove(member_id: PathId, current: AdminUser, session: SessionDep) -> None:
     if not workspaces.remove(session, current, member_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Member {member_id} not found")
