@@ -8,7 +8,7 @@ period falls before year 1). Booleans and numbers are not coerced into each othe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from annotated_types import Interval
@@ -46,6 +46,15 @@ def _within_data_years(value: date) -> date:
     return value
 
 
+def _moment_within_data_years(value: datetime) -> datetime:
+    try:
+        day = value.astimezone(UTC).date() if value.tzinfo else value.date()
+    except OverflowError:  # an offset that pushes it past year 9999 (or before year 1)
+        day = date.max
+    _within_data_years(day)
+    return value
+
+
 # Bounds go before the boolean check: pydantic states them in the JSON schema only there.
 NotABoolean = BeforeValidator(_not_a_boolean)
 Int = Annotated[int, NotABoolean]
@@ -58,6 +67,8 @@ Flag = StrictBool
 Text = Annotated[str, AfterValidator(_no_nul)]
 # A day of ad data: since/until and comparison days.
 DataDate = Annotated[date, AfterValidator(_within_data_years)]
+# A moment to store (snooze ends): PostgreSQL keeps any year, Python reads back only years 1..9999.
+Moment = Annotated[datetime, AfterValidator(_moment_within_data_years)]
 
 __all__ = [
     "FIRST_DATE",
@@ -69,6 +80,7 @@ __all__ = [
     "DbId",
     "Flag",
     "Int",
+    "Moment",
     "NotABoolean",
     "Text",
 ]

@@ -152,3 +152,13 @@ def test_booleans_and_numbers_are_not_coerced_into_each_other(client: TestClient
     assert_422_saying(client.post("/api/alerts/rules", json=rule(enabled=1)), "enabled")
     assert_422_saying(client.post("/api/alerts/rules", json=rule(min_impressions=True)), "min_impressions")
     assert client.post("/api/alerts/rules", json=rule(enabled=False)).status_code == 201
+
+
+def test_a_snooze_end_python_could_not_read_back_is_refused(client: TestClient) -> None:
+    created = client.post("/api/alerts/rules", json=rule())
+    assert created.status_code == 201, created.text
+    snooze = f"/api/alerts/rules/{created.json()['id']}/snooze"
+    for until in ("9999-12-31T23:00:00-14:00", "0001-01-01T00:00:00+14:00", "1990-01-01T00:00:00Z"):
+        assert_422_saying(client.post(snooze, json={"until": until}), "until", "2004-01-01")
+    assert client.get("/api/alerts/rules").status_code == 200
+    assert client.post(snooze, json={"until": "2030-01-01T09:00:00-03:00"}).status_code == 200

@@ -26,7 +26,7 @@ from trafficdash.analytics.errors import InvalidFilters
 from trafficdash.api.deps import CurrentUser, PathId, SessionDep
 from trafficdash.api.errors import field_errors
 from trafficdash.auth.access import AccountNotFound, NotAdmin
-from trafficdash.input_types import DbId, Flag, Text
+from trafficdash.input_types import DbId, Flag, Moment, Text
 from trafficdash.models import Alert, AlertRule
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -149,7 +149,7 @@ class FromTemplate(BaseModel):
 
 
 class SnoozeIn(BaseModel):
-    until: datetime | None = Field(description="Aware date-time; null ends the snooze.")
+    until: Moment | None = Field(description="Aware date-time; null ends the snooze.")
 
 
 class MuteIn(BaseModel):
