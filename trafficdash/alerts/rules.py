@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 
 from trafficdash.i18n import format_money, t
 from trafficdash.i18n.metric_format import MONEY_KEYS
+from trafficdash.input_types import Count, DbId, Flag, Text
 
 MetricName = Literal[
     "spend", "cpa", "roas", "ctr", "cpm", "cpc", "frequency", "conversions", "impressions", "clicks"
@@ -55,24 +56,24 @@ class RuleSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    ad_account_id: int
+    name: Text = Field(min_length=1, max_length=200)
+    ad_account_id: DbId
     kind: RuleKind = "metric"
     scope: Scope = "account"
-    campaign_id: int | None = None
+    campaign_id: DbId | None = None
     metric: MetricName = "spend"
     condition: Condition = "above"
     threshold: Decimal = Field(ge=0, le=Decimal("1e12"))
     baseline: Baseline = "previous"
     window: Window = "today"
     min_spend: Decimal | None = Field(default=None, ge=0, le=Decimal("1e12"))
-    min_impressions: int | None = Field(default=None, ge=0, le=10**12)
+    min_impressions: Count | None = None
     channels: list[Channel] = Field(default_factory=lambda: ["in_app"])
-    email_to: str | None = Field(default=None, max_length=320)
+    email_to: Text | None = Field(default=None, max_length=320)
     webhook_url: HttpUrl | None = None
     slack_webhook_url: HttpUrl | None = None
-    enabled: bool = True
-    template: str | None = None
+    enabled: Flag = True
+    template: Text | None = Field(default=None, max_length=64)
 
     @field_validator("name")
     @classmethod
@@ -197,8 +198,14 @@ def spec_from_template(key: str, ad_account_id: int, **overrides: object) -> Rul
     template = TEMPLATES_BY_KEY.get(key)
     if template is None:
         raise InvalidRule(f"Unknown template {key!r}; use one of: {', '.join(TEMPLATES_BY_KEY)}.")
-    data = {"name": template.title, **template.spec, **overrides}
-    return RuleSpec(ad_account_id=ad_account_id, template=key, **data)  # type: ignore[arg-type]
+    data = {
+        "name": template.title,
+        **template.spec,
+        **overrides,
+        "ad_account_id": ad_account_id,
+        "template": key,
+    }
+    return RuleSpec(**data)  # type: ignore[arg-type]
 
 
 def describe(rule: object, locale: str | None = "en", currency: str | None = None) -> str:

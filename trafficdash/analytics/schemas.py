@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from trafficdash.analytics.date_presets import previous_period
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change, is_good_change
+from trafficdash.input_types import DataDate, DbId, Text
 
 # Meta keeps 37 months of insights; a longer range can never be answered.
 MAX_RANGE_DAYS = 1127
@@ -64,7 +65,8 @@ def _range_days(since: date, until: date) -> int:
     return (until - since).days + 1
 
 
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
+    """The first field error as a sentence: ``field: what is wrong`` (no pydantic doc link)."""
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
@@ -81,27 +83,27 @@ class Filters(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     # Empty = every account the user can see (answers are grouped per currency).
-    account_ids: list[int] = Field(default_factory=list)
-    since: date
-    until: date
+    account_ids: list[DbId] = Field(default_factory=list)
+    since: DataDate
+    until: DataDate
     compare: CompareMode = "previous"
-    compare_since: date | None = None
-    compare_until: date | None = None
+    compare_since: DataDate | None = None
+    compare_until: DataDate | None = None
     # Only accounts in this currency (one of available_currencies()); None = all, grouped.
-    currency: str | None = None
+    currency: Text | None = None
     # Campaign effective_status values (ACTIVE, PAUSED, ...), campaign objectives.
-    statuses: list[str] | None = None
-    objectives: list[str] | None = None
+    statuses: list[Text] | None = None
+    objectives: list[Text] | None = None
     # Case-insensitive "name contains" on the level being listed (campaign names for totals).
-    search: str | None = None
-    campaign_ids: list[int] | None = None
-    ad_set_ids: list[int] | None = None
+    search: Text | None = None
+    campaign_ids: list[DbId] | None = None
+    ad_set_ids: list[DbId] | None = None
 
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            raise InvalidFilters(_first_error(exc)) from None
+            raise InvalidFilters(first_error(exc)) from None
 
     @field_validator("search")
     @classmethod

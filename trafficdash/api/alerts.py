@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field, ValidationError
 
 from trafficdash.alerts import service
@@ -23,13 +23,16 @@ from trafficdash.alerts.rules import (
     template_description,
 )
 from trafficdash.analytics.errors import InvalidFilters
-from trafficdash.api.deps import MAX_DB_ID, CurrentUser, SessionDep
+from trafficdash.api.deps import CurrentUser, PathId, SessionDep
+from trafficdash.api.errors import field_errors
 from trafficdash.auth.access import AccountNotFound, NotAdmin
+from trafficdash.input_types import DbId, Flag, Moment, Text
 from trafficdash.models import Alert, AlertRule
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
-DbId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
+NOT_FOUND = {404: {"description": "A rule, alert or ad account you cannot see (or that does not exist)"}}
+FORBIDDEN = {403: {"description": "Viewers may not change rules"}}
 
 
 @contextmanager
@@ -45,7 +48,7 @@ def _errors() -> Iterator[None]:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     except ValidationError as exc:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=exc.errors(include_url=False)
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=field_errors(exc.errors())
         ) from None
 
 
@@ -140,17 +143,17 @@ class TemplateOut(BaseModel):
 
 
 class FromTemplate(BaseModel):
-    template: str = Field(max_length=64)
-    ad_account_id: int = Field(ge=1, le=MAX_DB_ID)
+    template: Text = Field(max_length=64)
+    ad_account_id: DbId
     overrides: dict[str, Any] = Field(default_factory=dict)
 
 
 class SnoozeIn(BaseModel):
-    until: datetime | None = Field(description="Aware date-time; null ends the snooze.")
+    until: Moment | None = Field(description="Aware date-time; null ends the snooze.")
 
 
 class MuteIn(BaseModel):
-    muted: bool = True
+    muted: Flag = True
 
 
 class UnreadOut(BaseModel):
@@ -172,12 +175,18 @@ def list_templates(current: CurrentUser) -> list[TemplateOut]:
 
 @router.get("/rules", response_model=list[RuleOut], summary="My alert rules")
 def list_rules(
-    current: CurrentUser, session: SessionDep, account_id: Annotated[list[int] | None, Query()] = None
+    current: CurrentUser, session: SessionDep, account_id: Annotated[list[DbId] | None, Query()] = None
 ) -> list[RuleOut]:
     return [rule_out(r) for r in service.list_rules(session, current.id, account_id)]
 
 
-@router.post("/rules", response_model=RuleOut, status_code=status.HTTP_201_CREATED, summary="Create a rule")
+@router.post(
+    "/rules",
+    response_model=RuleOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
 def create_rule(body: RuleSpec, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.create_rule(session, current.id, body))
@@ -188,6 +197,7 @@ def create_rule(body: RuleSpec, current: CurrentUser, session: SessionDep) -> Ru
     response_model=RuleOut,
     status_code=status.HTTP_201_CREATED,
     summary="Create a rule from a template",
+    responses={**NOT_FOUND, **FORBIDDEN},
 )
 def create_from_template(body: FromTemplate, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
@@ -195,40 +205,59 @@ def create_from_template(body: FromTemplate, current: CurrentUser, session: Sess
         return rule_out(service.create_rule(session, current.id, spec))
 
 
-@router.get("/rules/{rule_id}", response_model=RuleOut, summary="One rule")
-def get_rule(rule_id: DbId, current: CurrentUser, session: SessionDep) -> RuleOut:
+@router.get("/rules/{rule_id}", response_model=RuleOut, summary="One rule", responses=NOT_FOUND)
+def get_rule(rule_id: PathId, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.get_rule(session, current.id, rule_id))
 
 
-@router.put("/rules/{rule_id}", response_model=RuleOut, summary="Replace a rule")
-def update_rule(rule_id: DbId, body: RuleSpec, current: CurrentUser, session: SessionDep) -> RuleOut:
+@router.put(
+    "/rules/{rule_id}", response_model=RuleOut, summary="Replace a rule", responses={**NOT_FOUND, **FORBIDDEN}
+)
+def update_rule(rule_id: PathId, body: RuleSpec, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.update_rule(session, current.id, rule_id, body))
 
 
-@router.delete("/rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a rule")
-def delete_rule(rule_id: DbId, current: CurrentUser, session: SessionDep) -> None:
+@router.delete(
+    "/rules/{rule_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def delete_rule(rule_id: PathId, current: CurrentUser, session: SessionDep) -> None:
     with _errors():
         service.delete_rule(session, current.id, rule_id)
 
 
-@router.post("/rules/{rule_id}/evaluate", response_model=RuleOut, summary="Evaluate a rule now")
-def evaluate_now(rule_id: DbId, current: CurrentUser, session: SessionDep) -> RuleOut:
+@router.post(
+    "/rules/{rule_id}/evaluate", response_model=RuleOut, summary="Evaluate a rule now", responses=NOT_FOUND
+)
+def evaluate_now(rule_id: PathId, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         rule = service.get_rule(session, current.id, rule_id)
         evaluate_rule(session, rule)
         return rule_out(rule)
 
 
-@router.post("/rules/{rule_id}/snooze", response_model=RuleOut, summary="Snooze a rule until a time")
-def snooze_rule(rule_id: DbId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> RuleOut:
+@router.post(
+    "/rules/{rule_id}/snooze",
+    response_model=RuleOut,
+    summary="Snooze a rule until a time",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def snooze_rule(rule_id: PathId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.set_snooze(session, current.id, rule_id, body.until))
 
 
-@router.post("/rules/{rule_id}/mute", response_model=RuleOut, summary="Mute or unmute a rule")
-def mute_rule(rule_id: DbId, body: MuteIn, current: CurrentUser, session: SessionDep) -> RuleOut:
+@router.post(
+    "/rules/{rule_id}/mute",
+    response_model=RuleOut,
+    summary="Mute or unmute a rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def mute_rule(rule_id: PathId, body: MuteIn, current: CurrentUser, session: SessionDep) -> RuleOut:
     with _errors():
         return rule_out(service.set_muted(session, current.id, rule_id, body.muted))
 
@@ -240,8 +269,8 @@ def mute_rule(rule_id: DbId, body: MuteIn, current: CurrentUser, session: Sessio
 def list_alerts(
     current: CurrentUser,
     session: SessionDep,
-    account_id: Annotated[list[int] | None, Query()] = None,
-    campaign_id: Annotated[int | None, Query(ge=1, le=MAX_DB_ID)] = None,
+    account_id: Annotated[list[DbId] | None, Query()] = None,
+    campaign_id: Annotated[DbId | None, Query()] = None,
     kind: Annotated[str | None, Query(pattern="^(rule|pacing|anomaly)$")] = None,
     open_only: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -269,27 +298,42 @@ def mark_read(current: CurrentUser, session: SessionDep) -> UnreadOut:
     return UnreadOut(unread=0)
 
 
-@router.get("/{alert_id}", response_model=AlertOut, summary="One alert with its delivery attempts")
-def get_alert(alert_id: DbId, current: CurrentUser, session: SessionDep) -> AlertOut:
+@router.get(
+    "/{alert_id}",
+    response_model=AlertOut,
+    summary="One alert with its delivery attempts",
+    responses=NOT_FOUND,
+)
+def get_alert(alert_id: PathId, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.get_alert(session, current.id, alert_id)])[0]
 
 
-@router.post("/{alert_id}/ack", response_model=AlertOut, summary="Acknowledge an alert")
-def acknowledge(alert_id: DbId, current: CurrentUser, session: SessionDep) -> AlertOut:
+@router.post("/{alert_id}/ack", response_model=AlertOut, summary="Acknowledge an alert", responses=NOT_FOUND)
+def acknowledge(alert_id: PathId, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.acknowledge(session, current.id, alert_id)])[0]
 
 
-@router.post("/{alert_id}/snooze", response_model=AlertOut, summary="Acknowledge and snooze its rule")
-def snooze_alert(alert_id: DbId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> AlertOut:
+@router.post(
+    "/{alert_id}/snooze",
+    response_model=AlertOut,
+    summary="Acknowledge and snooze its rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def snooze_alert(alert_id: PathId, body: SnoozeIn, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         if body.until is None:
             raise InvalidRule("give 'until': the time the snooze ends")
         return _alerts_out(session, [service.snooze_alert(session, current.id, alert_id, body.until)])[0]
 
 
-@router.post("/{alert_id}/mute", response_model=AlertOut, summary="Acknowledge and mute its rule")
-def mute_alert(alert_id: DbId, body: MuteIn, current: CurrentUser, session: SessionDep) -> AlertOut:
+@router.post(
+    "/{alert_id}/mute",
+    response_model=AlertOut,
+    summary="Acknowledge and mute its rule",
+    responses={**NOT_FOUND, **FORBIDDEN},
+)
+def mute_alert(alert_id: PathId, body: MuteIn, current: CurrentUser, session: SessionDep) -> AlertOut:
     with _errors():
         return _alerts_out(session, [service.mute_alert(session, current.id, alert_id, body.muted)])[0]

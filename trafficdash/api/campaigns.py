@@ -11,7 +11,8 @@ from trafficdash.analytics import service
 from trafficdash.analytics.entities import MAX_PAGE_SIZE
 from trafficdash.analytics.schemas import DailySeries, EntityPage, EntityRow, Level, SortOrder
 from trafficdash.api.analytics_params import FiltersDep, service_errors
-from trafficdash.api.deps import CurrentUser, SessionDep
+from trafficdash.api.deps import CurrentUser, PathId, SessionDep
+from trafficdash.input_types import MAX_INT4
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -43,7 +44,7 @@ def list_entities(
     level: Annotated[Level, Query(description="campaign, adset or ad")] = "campaign",
     sort: SortKey = "spend",
     order: SortOrder = "desc",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_INT4)] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
 ) -> EntityPage:
     with service_errors():
@@ -62,7 +63,7 @@ def entity_detail(
     user: CurrentUser,
     session: SessionDep,
     filters: FiltersDep,
-    entity_id: int,
+    entity_id: PathId,
     level: Annotated[Level, Query(description="campaign, adset or ad")] = "campaign",
 ) -> EntityDetail:
     with service_errors():

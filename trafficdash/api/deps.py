@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from sqlalchemy.orm import Session
 
 from trafficdash import db
 from trafficdash.auth import api_tokens
 from trafficdash.auth.current import signed_in_user_id
+from trafficdash.input_types import DbId
 from trafficdash.models import User
 
 
@@ -83,5 +84,5 @@ def get_admin_user(current: CurrentUser, session: SessionDep) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
-# Database ids in paths: bounded so a fuzzer's huge numbers answer 404/422, never a driver error.
-MAX_DB_ID = 2**63 - 1
+# A database id in a path: bounded, so a fuzzer's huge numbers answer 422, never a driver error.
+PathId = Annotated[DbId, Path()]

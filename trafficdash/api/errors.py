@@ -6,11 +6,16 @@ answer 422 with a sentence for people. Both are ``{"detail": ...}``, so clients 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi import HTTPException, Request, Response, status
+from fastapi.encoders import decimal_encoder, jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +27,7 @@ class ApiError(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ApiError, "description": "A body that cannot be read (not UTF-8 JSON)"},
     422: {
         "model": ApiError,
         "description": "Invalid input: field errors, or a sentence saying what to change",
@@ -48,4 +54,24 @@ async def validation_error_after_auth(request: Request, exc: Exception) -> Respo
             await run_in_threadpool(check)
         except HTTPException as unauthorized:
             return await http_exception_handler(request, unauthorized)
-    return await request_validation_exception_handler(request, exc)
+    return JSONResponse(
+        {"detail": field_errors(exc.errors())}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT
+    )
+
+
+def field_errors(errors: Iterable[Any]) -> list[dict[str, Any]]:
+    """Pydantic's errors as JSON can carry them: what, where and why, without pydantic's doc links.
+
+    The refused input is echoed as sent, except numbers JSON has no words for (``1e400`` parses to
+    infinity), which are echoed as text, so the answer about them can itself be written.
+    """
+    encoded = jsonable_encoder(
+        list(errors), custom_encoder={float: _finite_or_text, Decimal: _finite_or_text}
+    )
+    return [{key: value for key, value in error.items() if key != "url"} for error in encoded]
+
+
+def _finite_or_text(value: float | Decimal) -> float | int | str:
+    if isinstance(value, Decimal):
+        return decimal_encoder(value) if value.is_finite() else str(value)
+    return value if math.isfinite(value) else str(value)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from trafficdash.analytics.schemas import ENTITY_SORTS, Dimension, SortOrder
+from trafficdash.analytics.schemas import DIMENSIONS, ENTITY_SORTS, SortOrder, first_error
 from trafficdash.api.analytics_params import FiltersDep, service_errors
-from trafficdash.api.deps import MAX_DB_ID, CurrentUser, SessionDep
+from trafficdash.api.deps import CurrentUser, PathId, SessionDep
 from trafficdash.models import ReportFile, ScheduledReport
 from trafficdash.reports import schedules
 from trafficdash.reports import service as reports
@@ -26,7 +26,6 @@ from trafficdash.reports.spec import ReportLevel, ReportSpec
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 NOT_FOUND = {404: {"description": "A report, schedule or ad account you cannot see (or that does not exist)"}}
-PathId = Annotated[int, Path(ge=1, le=MAX_DB_ID)]
 
 
 class ReportOut(BaseModel):
@@ -123,6 +122,11 @@ def _export(
 ) -> Response:
     with service_errors():
         dims = _split(breakdown)
+        unknown = [d for d in dims if d not in DIMENSIONS]
+        if unknown:
+            raise HTTPException(
+                422, detail=f"Unknown breakdown {unknown[0]!r}; use one of: {', '.join(DIMENSIONS)}."
+            )
         if sort not in ENTITY_SORTS:
             raise HTTPException(
                 422, detail=f"Cannot sort by {sort!r}; use one of: {', '.join(ENTITY_SORTS)}."
@@ -132,8 +136,8 @@ def _export(
                 filters=filters, format=fmt, level=level, breakdowns=dims, locale=locale, sort=sort, order=order,
                 csv_bom=bom,
             )  # fmt: skip
-        except ValueError as exc:
-            raise HTTPException(422, detail=str(exc).splitlines()[-1]) from None
+        except ValidationError as exc:
+            raise HTTPException(422, detail=first_error(exc)) from None
         rows = reports.estimate_rows(session, user.id, spec)
         if rows > reports.SYNC_ROW_LIMIT:
             report = reports.request_report(session, user.id, spec, rows_total=rows)
@@ -151,18 +155,34 @@ def _export(
 
 
 LevelQ = Annotated[ReportLevel, Query(description="account, campaign, adset or ad (the deepest table)")]
-BreakdownQ = Annotated[
-    list[str] | None, Query(description=f"Breakdown sheet(s): {', '.join(Dimension.__args__)}")
-]
+BreakdownQ = Annotated[list[str] | None, Query(description=f"Breakdown sheet(s): {', '.join(DIMENSIONS)}")]
 LocaleQ = Annotated[str, Query(pattern="^(en|pt[-_]?BR|pt)$", description="en or pt-BR headers and formats")]
 SortQ = Annotated[str, Query(description="Entity sort key, as on the Campaigns table")]
-EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **NOT_FOUND,
-    202: {"description": "Large export: queued for a worker", "model": ReportOut},
-}
 
 
-@router.get("/export/excel", summary="Excel workbook of the dashboard's filters", responses=EXPORT_RESPONSES)
+def _file_responses(*formats: str) -> dict[int | str, dict[str, Any]]:
+    """The 200 of a file download, in the media types it is sent as (not JSON)."""
+    content = {
+        reports.MEDIA_TYPES[f].split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
+        for f in formats
+    }
+    return {200: {"description": "The file, as an attachment", "content": content}}
+
+
+def _export_responses(fmt: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        **_file_responses(fmt),
+        **NOT_FOUND,
+        202: {"description": "Large export: queued for a worker", "model": ReportOut},
+    }
+
+
+@router.get(
+    "/export/excel",
+    summary="Excel workbook of the dashboard's filters",
+    response_class=Response,
+    responses=_export_responses("xlsx"),
+)
 def export_excel(
     user: CurrentUser,
     session: SessionDep,
@@ -176,7 +196,12 @@ def export_excel(
     return _export(user, session, filters, "xlsx", level, breakdown, locale, sort, order, True)
 
 
-@router.get("/export/csv", summary="CSV of one table of the dashboard's filters", responses=EXPORT_RESPONSES)
+@router.get(
+    "/export/csv",
+    summary="CSV of one table of the dashboard's filters",
+    response_class=Response,
+    responses=_export_responses("csv"),
+)
 def export_csv(
     user: CurrentUser,
     session: SessionDep,
@@ -262,7 +287,12 @@ def get_report(user: CurrentUser, session: SessionDep, report_id: PathId) -> Rep
 @router.get(
     "/{report_id}/download",
     summary="Download a ready report",
-    responses={**NOT_FOUND, 409: {"description": "Not ready yet, failed, or expired"}},
+    response_class=FileResponse,
+    responses={
+        **_file_responses("xlsx", "csv"),
+        **NOT_FOUND,
+        409: {"description": "Not ready yet, failed, or expired"},
+    },
 )
 def download_report(user: CurrentUser, session: SessionDep, report_id: PathId) -> FileResponse:
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from trafficdash.api.deps import MAX_DB_ID, AdminUser, CurrentUser, SessionDep
+from trafficdash.api.deps import AdminUser, CurrentUser, PathId, SessionDep
 from trafficdash.auth import workspaces
+from trafficdash.input_types import Text
 
 router = APIRouter(prefix="/team", tags=["team"])
 
@@ -22,7 +23,7 @@ class MemberOut(BaseModel):
 
 
 class Invitation(BaseModel):
-    email: str = Field(min_length=3, max_length=320)
+    email: Text = Field(min_length=3, max_length=320)
     role: Literal["viewer", "admin"] = "viewer"
 
 
@@ -35,7 +36,16 @@ def list_members(current: CurrentUser, session: SessionDep) -> list[dict]:
     return [_out(m) for m in workspaces.members(session, current)]
 
 
-@router.post("", response_model=MemberOut, status_code=status.HTTP_201_CREATED, summary="Invite a member")
+ADMINS_ONLY = {403: {"description": "Viewers may not manage the team"}}
+
+
+@router.post(
+    "",
+    response_model=MemberOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Invite a member",
+    responses=ADMINS_ONLY,
+)
 def invite(body: Invitation, current: AdminUser, session: SessionDep) -> dict:
     try:
         member = workspaces.invite(session, current, body.email, body.role)
@@ -44,9 +54,12 @@ def invite(body: Invitation, current: AdminUser, session: SessionDep) -> dict:
     return _out(member)
 
 
-@router.delete("/{member_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a member")
-def remove(
-    member_id: Annotated[int, Path(ge=1, le=MAX_DB_ID)], current: AdminUser, session: SessionDep
-) -> None:
+@router.delete(
+    "/{member_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove a member",
+    responses={**ADMINS_ONLY, 404: {"description": "No such member of my workspace"}},
+)
+def remove(member_id: PathId, current: AdminUser, session: SessionDep) -> None:
     if not workspaces.remove(session, current, member_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Member {member_id} not found")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from trafficdash.api.deps import MAX_DB_ID, AdminUser, CurrentUser, SessionDep
+from trafficdash.api.deps import AdminUser, CurrentUser, PathId, SessionDep
 from trafficdash.auth import api_tokens
+from trafficdash.input_types import Text
 
 router = APIRouter(prefix="/tokens", tags=["tokens"])
 
@@ -24,7 +24,7 @@ class TokenOut(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    name: str = Field(default="", max_length=100)
+    name: Text = Field(default="", max_length=100)
 
 
 class TokenCreated(TokenOut):
@@ -47,17 +47,27 @@ def list_tokens(current: CurrentUser, session: SessionDep) -> list[dict]:
     return [_out(t) for t in api_tokens.list_tokens(session, current)]
 
 
+ADMINS_ONLY = {403: {"description": "Viewers may not create or revoke tokens"}}
+
+
 @router.post(
-    "", response_model=TokenCreated, status_code=status.HTTP_201_CREATED, summary="Create an API token"
+    "",
+    response_model=TokenCreated,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an API token",
+    responses=ADMINS_ONLY,
 )
 def create_token(body: TokenCreate, current: AdminUser, session: SessionDep) -> dict:
     token, plain = api_tokens.create_token(session, current, body.name)
     return {**_out(token), "token": plain}
 
 
-@router.delete("/{token_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API token")
-def revoke_token(
-    token_id: Annotated[int, Path(ge=1, le=MAX_DB_ID)], current: AdminUser, session: SessionDep
-) -> None:
+@router.delete(
+    "/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Revoke an API token",
+    responses={**ADMINS_ONLY, 404: {"description": "No such token of mine"}},
+)
+def revoke_token(token_id: PathId, current: AdminUser, session: SessionDep) -> None:
     if not api_tokens.revoke(session, current, token_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"API token {token_id} not found")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session
 
+from trafficdash.input_types import MAX_DB_ID
 from trafficdash.models import AdAccount, AdAccountAccess, User, Workspace, WorkspaceMember, WorkspaceRole
 
 
@@ -69,11 +70,14 @@ def visible_accounts(session: Session, user_id: int) -> list[AdAccount]:
 
 
 def parse_account_id(raw: int | str) -> int:
-    """Accepts ``123`` or Meta's ``act_123``."""
+    """Accepts ``123`` or Meta's ``act_123``; anything no account could have is not found."""
     text = str(raw).strip()
     if text.startswith("act_"):
         text = text[4:]
-    if not text.isdigit():
+    if (
+        not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_DB_ID)))
+        or not 0 < int(text) <= MAX_DB_ID
+    ):
         raise AccountNotFound(raw)
     return int(text)
 

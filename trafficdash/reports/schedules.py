@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,6 +23,7 @@ from trafficdash import db
 from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
+from trafficdash.input_types import Flag, NotABoolean, Text
 from trafficdash.jobs.schedules import zone_or_utc
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
@@ -45,15 +46,15 @@ class ScheduleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     spec: ReportSpec
     frequency: Literal["weekly", "monthly"] = "weekly"
-    weekday: int = Field(default=0, ge=0, le=6)
-    day_of_month: int = Field(default=1, ge=1, le=28)
-    hour: int = Field(default=6, ge=0, le=23)
-    email_to: list[str] = Field(default_factory=list, max_length=20)
-    keep_on_page: bool = True
-    enabled: bool = True
+    weekday: Annotated[int, Field(ge=0, le=6), NotABoolean] = 0
+    day_of_month: Annotated[int, Field(ge=1, le=28), NotABoolean] = 1
+    hour: Annotated[int, Field(ge=0, le=23), NotABoolean] = 6
+    email_to: list[Annotated[Text, Field(max_length=320)]] = Field(default_factory=list, max_length=20)
+    keep_on_page: Flag = True
+    enabled: Flag = True
 
     @field_validator("email_to")
     @classmethod

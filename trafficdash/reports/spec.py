@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from trafficdash.analytics.date_presets import PRESETS, resolve_preset
 from trafficdash.analytics.errors import InvalidFilters
-from trafficdash.analytics.schemas import DIMENSIONS, Dimension, Filters, SortOrder
+from trafficdash.analytics.schemas import DIMENSIONS, ENTITY_SORTS, Dimension, Filters, SortOrder
 from trafficdash.i18n.locales import LOCALES, normalize_locale
+from trafficdash.input_types import Flag, Text
 
 ReportFormat = Literal["xlsx", "csv"]
 ReportLevel = Literal["account", "campaign", "adset", "ad"]
@@ -32,13 +33,13 @@ class ReportSpec(BaseModel):
     # The deepest table: "account" = summary and daily only; "ad" = campaigns, ad sets and ads.
     level: ReportLevel = "campaign"
     breakdowns: list[Dimension] = Field(default_factory=list)
-    locale: str = "en"
-    sort: str = "spend"
+    locale: Text = "en"
+    sort: Text = "spend"
     order: SortOrder = "desc"
     # Scheduled reports: resolved to since/until when the report is built.
-    preset: str | None = None
+    preset: Text | None = None
     # Excel files opened by Excel on Windows want a byte order mark to read UTF-8.
-    csv_bom: bool = True
+    csv_bom: Flag = True
 
     @model_validator(mode="before")
     @classmethod
@@ -58,6 +59,13 @@ class ReportSpec(BaseModel):
         if loc not in LOCALES:
             raise ValueError(f"unknown locale {value!r}")
         return loc
+
+    @field_validator("sort")
+    @classmethod
+    def _known_sort(cls, value: str) -> str:
+        if value not in ENTITY_SORTS:
+            raise ValueError(f"cannot sort by {value!r}; use one of: {', '.join(ENTITY_SORTS)}")
+        return value
 
     @field_validator("breakdowns")
     @classmethod
