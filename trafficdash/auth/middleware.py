@@ -1,4 +1,5 @@
-"""HTTP protections: sign-in guard for pages, Redis-backed rate limits, security headers.
+"""HTTP protections: sign-in guard for pages, Redis-backed rate limits, security headers, and the
+cross-site request check (``csrf``).
 
 Added in ``app.build()`` before NiceGUI adds its session middleware, so these run *inside*
 it and can read the browser session (``app.storage.user``).
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from trafficdash import redis_conn
 from trafficdash.auth import api_tokens
+from trafficdash.auth.csrf import CrossSiteRequestMiddleware
 from trafficdash.auth.current import signed_in_user_id
 from trafficdash.settings import Settings, get_settings
 
@@ -230,6 +232,11 @@ def install(app: object) -> None:
     """Add the middlewares once (NiceGUI's test resets clear them; build() calls this again)."""
     present = {m.cls for m in app.user_middleware}  # type: ignore[attr-defined]
     # add_middleware puts the newest outermost: headers wrap everything, including 429s and redirects.
-    for cls in (SignInRequiredMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware):
+    for cls in (
+        CrossSiteRequestMiddleware,
+        SignInRequiredMiddleware,
+        RateLimitMiddleware,
+        SecurityHeadersMiddleware,
+    ):
         if cls not in present:
             app.add_middleware(cls)  # type: ignore[attr-defined]
