@@ -1,20 +1,32 @@
 """The outbound-URL policy of alert webhooks at save time: a rule whose webhook could reach inside (a
 loopback, private, link-local... address, by literal or by a name resolving there, or plain http) is
-refused with a 422 that says why, and nothing is stored. Delivery-time checks: test_channels.py."""
+refused with a 422 that says why, and nothing is stored; the addresses the policy refuses; https to
+the vetted address under the URL's name. Delivery-time checks: test_channels.py."""
 
 from __future__ import annotations
 
 import ipaddress
+import ssl
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.support import api_only_app, bearer_for, grant, make_user
 from trafficdash import db
 from trafficdash.models import AdAccount
+from trafficdash.notify import webhooks
 from trafficdash.notify.webhooks import refusal
+from trafficdash.settings import reset_settings_cache
 
 ACCOUNT_ID = 1234567
 
@@ -134,3 +146,68 @@ def test_public_addresses_pass_and_development_hosts_only_reach_loopback_and_pri
         assert refusal(ipaddress.ip_address(allowed), development=True) is None
     for never in ("169.254.169.254", "fe80::1", "0.0.0.0", "224.0.0.1", "240.0.0.1"):
         assert refusal(ipaddress.ip_address(never), development=True) is not None
+
+
+def _self_signed(name: str, directory: Path) -> tuple[Path, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_path, key_path
+
+
+def test_https_connects_to_the_vetted_address_and_checks_the_certificate_against_the_name(
+    resolver: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """TLS (SNI, certificate check) and the Host header keep the URL's name while the socket goes to the
+    address the policy vetted; a name the certificate does not carry is not accepted."""
+    cert_path, key_path = _self_signed("hooks.dev.example", tmp_path)
+    hosts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            hosts.append(self.headers["Host"])
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    resolver["hooks.dev.example"] = ["127.0.0.1"]
+    resolver["other.dev.example"] = ["127.0.0.1"]
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
+    monkeypatch.setenv("TRAFFICDASH_WEBHOOK_DEV_HOSTS", '["hooks.dev.example", "other.dev.example"]')
+    reset_settings_cache()
+    try:
+        assert webhooks.post_json(f"https://hooks.dev.example:{port}/hook", {"a": 1}) == 204
+        with pytest.raises(webhooks.WebhookFailed, match="could not be reached"):
+            webhooks.post_json(f"https://other.dev.example:{port}/hook", {"a": 1})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hosts == [f"hooks.dev.example:{port}"]

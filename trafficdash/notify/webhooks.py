@@ -22,7 +22,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
-import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -192,7 +191,7 @@ def post_json(url: str, body: dict[str, Any], settings: Settings | None = None) 
         # httpcore follows no redirects; its pool never reads the environment's proxy settings.
         with (
             httpcore.ConnectionPool(
-                ssl_context=ssl.create_default_context(),
+                ssl_context=httpx.create_ssl_context(),  # the CA bundle every other httpx call uses
                 network_backend=_VettingBackend(destination.development),
                 max_connections=1,
             ) as pool,
