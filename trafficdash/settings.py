@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     )
     api_rate_limit_per_minute: int = 120
     login_rate_limit_per_minute: int = 20
+    # Alert webhooks go to public https URLs only; these hosts (development receivers) may also be
+    # plain http and on a loopback or private address (trafficdash.notify.webhooks).
+    webhook_dev_hosts: list[str] = Field(
+        default_factory=list, description="JSON list of development webhook hosts allowed over http."
+    )
 
     # --- derived -----------------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ took ~3 s per test); elsewhere the rows are kept in memory and inserted back."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -121,3 +122,23 @@ def data(synced: Synced) -> Synced:
     """The synced account's rows, restored into the emptied tables."""
     synced.restore()
     return synced
+
+
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Host names the test answers for (name -> addresses); every lookup of them is counted under
+    ``"calls"``; any other name goes to the real resolver."""
+    answers: dict[str, list[str]] = {"calls": []}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in answers:
+            answers["calls"].append(host)
+            family = {4: socket.AF_INET, 6: socket.AF_INET6}
+            return [
+                (family[6 if ":" in a else 4], socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]
+            ]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers

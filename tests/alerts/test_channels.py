@@ -1,5 +1,7 @@
 """Delivery against a local SMTP server (aiosmtpd) and local webhook receivers, one of which fails
-twice and then recovers; every attempt is recorded."""
+twice and then recovers; every attempt is recorded. The receivers listen on loopback, which the
+outbound-URL policy refuses unless the host is named a development host (``dev_receivers``); the
+refusals themselves are tested here too, with and without that setting."""
 
 from __future__ import annotations
 
@@ -26,11 +28,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class Receiver:
-    """A webhook receiver on a free loopback port that answers 503 to its first ``fail_first`` posts."""
+SECRET_BODY = b"redis_version:7.2.4 internal details the user must never see"
 
-    def __init__(self, fail_first: int = 0) -> None:
+
+class Receiver:
+    """A webhook receiver on a free loopback port that answers 503 to its first ``fail_first`` posts,
+    or always ``answer`` (status, headers) when given."""
+
+    def __init__(self, fail_first: int = 0, answer: tuple[int, dict[str, str]] | None = None) -> None:
         self.bodies: list[dict] = []
+        self.hosts: list[str] = []
         self.fail_first = fail_first
         self.calls = 0
         receiver = self
@@ -39,10 +46,19 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.calls += 1
+                receiver.hosts.append(self.headers["Host"])
+                if answer is not None:
+                    self.send_response(answer[0])
+                    for name, value in answer[1].items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(SECRET_BODY)))
+                    self.end_headers()
+                    self.wfile.write(SECRET_BODY)
+                    return
                 if receiver.calls <= receiver.fail_first:
                     self.send_response(503)
                     self.end_headers()
-                    self.wfile.write(b"busy")
+                    self.wfile.write(SECRET_BODY)
                     return
                 receiver.bodies.append(json.loads(body))
                 self.send_response(200)
@@ -88,6 +104,17 @@ def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
     reset_settings_cache()
 
 
+def allow_dev_hosts(monkeypatch: pytest.MonkeyPatch, *hosts: str) -> None:
+    monkeypatch.setenv("TRAFFICDASH_WEBHOOK_DEV_HOSTS", json.dumps(list(hosts)))
+    reset_settings_cache()
+
+
+@pytest.fixture
+def dev_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test receivers' host (loopback) named a development host: http and loopback allowed."""
+    allow_dev_hosts(monkeypatch, "127.0.0.1")
+
+
 @pytest.fixture
 def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     waits: list[float] = []
@@ -101,7 +128,12 @@ def _deliveries() -> list[tuple[str, int, str, int | None]]:
         return [(d.channel, d.attempt, d.status, d.status_code) for d in rows]
 
 
-def test_email_webhook_and_slack(data, smtp, no_sleep):
+def _errors() -> list[str | None]:
+    with db.session_scope() as session:
+        return list(session.scalars(sa.select(AlertDelivery.error).order_by(AlertDelivery.id)))
+
+
+def test_email_webhook_and_slack(data, smtp, no_sleep, dev_receivers):
     hook, slack = Receiver(), Receiver()
     try:
         rule_id = rule_from(
@@ -135,7 +167,7 @@ def test_email_webhook_and_slack(data, smtp, no_sleep):
     )
 
 
-def test_a_receiver_that_fails_then_recovers(data, no_sleep):
+def test_a_receiver_that_fails_then_recovers(data, no_sleep, dev_receivers):
     hook = Receiver(fail_first=2)
     try:
         rule_id = rule_from(data, "roas_below_1", channels=["webhook"], webhook_url=hook.url)
@@ -148,9 +180,11 @@ def test_a_receiver_that_fails_then_recovers(data, no_sleep):
         ("webhook", 3, "sent", 200),
     ]
     assert len(hook.bodies) == 1 and no_sleep == [0.2, 0.5]
+    # The status is kept, never what the receiver said.
+    assert _errors() == ["HTTP 503", "HTTP 503", None]
 
 
-def test_a_receiver_down_longer_is_retried_later_then_given_up(data, no_sleep):
+def test_a_receiver_down_longer_is_retried_later_then_given_up(data, no_sleep, dev_receivers):
     from tests.alerts.conftest import NOW
 
     hook = Receiver(fail_first=4)
@@ -170,3 +204,88 @@ def test_a_receiver_down_longer_is_retried_later_then_given_up(data, no_sleep):
         last.status, last.next_attempt_at = "failed", NOW
         assert channels.retry_due(session, NOW) == 1
     assert _deliveries()[-1][2] == "gave_up"
+
+
+def test_a_redirect_is_not_followed_and_no_body_is_kept(data, no_sleep, dev_receivers):
+    inside = Receiver()
+    hook = Receiver(answer=(302, {"Location": inside.url}))
+    try:
+        rule_id = rule_from(data, "roas_below_1", channels=["webhook"], webhook_url=hook.url)
+        evaluate(rule_id)
+    finally:
+        hook.close()
+        inside.close()
+    assert hook.calls == 3 and inside.calls == 0
+    assert _deliveries() == [("webhook", n, "failed", 302) for n in (1, 2, 3)]
+    assert set(_errors()) == {"HTTP 302 (redirects are not followed)"}
+
+
+def test_a_rule_saved_earlier_is_refused_at_delivery(data, no_sleep, monkeypatch, caplog):
+    """Saved while its host was a development host (or before the policy existed): the delivery
+    checks again, connects to nothing, and gives up at once with a fixed reason."""
+    hook = Receiver()
+    try:
+        allow_dev_hosts(monkeypatch, "127.0.0.1")
+        rule_id = rule_from(
+            data,
+            "roas_below_1",
+            channels=["webhook", "slack"],
+            webhook_url=hook.url,
+            slack_webhook_url=hook.url.replace("http://", "https://"),
+        )
+        allow_dev_hosts(monkeypatch)
+        with caplog.at_level("WARNING", logger="trafficdash.alerts.channels"):
+            evaluate(rule_id)
+    finally:
+        hook.close()
+    assert hook.calls == 0
+    assert _deliveries() == [("webhook", 1, "gave_up", None), ("slack", 1, "gave_up", None)]
+    assert _errors() == [
+        "refused: only https:// URLs are accepted (plain http is for named development hosts)",
+        "refused: the host resolves to a loopback address",
+    ]
+    assert "given up: refused: the host resolves to a loopback address" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("inside", "reason"),
+    [
+        (["127.0.0.1"], "loopback"),
+        (["10.0.0.7"], "private"),
+        (["169.254.169.254"], "link-local"),
+        (["::1"], "loopback"),
+        (["fd12:3456::1"], "private"),
+        (["::ffff:192.168.0.1"], "private"),
+        (["93.184.216.34", "172.16.5.4"], "private"),  # one inside address is enough
+    ],
+)
+def test_a_host_that_now_resolves_inside_is_refused_at_delivery(data, no_sleep, resolver, inside, reason):
+    resolver["hooks.partner.example"] = ["93.184.216.34"]  # public when the rule is saved
+    rule_id = rule_from(
+        data, "roas_below_1", channels=["webhook"], webhook_url="https://hooks.partner.example/x"
+    )
+    resolver["hooks.partner.example"] = inside
+    evaluate(rule_id)
+    assert _deliveries() == [("webhook", 1, "gave_up", None)]
+    assert _errors() == [f"refused: the host resolves to a {reason} address"]
+
+
+def test_the_connection_goes_to_the_vetted_address_under_the_original_name(
+    data, no_sleep, resolver, monkeypatch
+):
+    """The name is resolved by the policy once at save and once at the attempt; the socket opens to
+    that vetted address and the request still names the host (the system resolver does not know this
+    name at all, so nothing else could have found it)."""
+    hook = Receiver()
+    port = hook.server.server_address[1]
+    resolver["hooks.dev.example"] = ["127.0.0.1"]
+    try:
+        allow_dev_hosts(monkeypatch, "hooks.dev.example")
+        rule_id = rule_from(
+            data, "roas_below_1", channels=["webhook"], webhook_url=f"http://hooks.dev.example:{port}/hook"
+        )
+        evaluate(rule_id)
+    finally:
+        hook.close()
+    assert _deliveries() == [("webhook", 1, "sent", 200)]
+    assert hook.hosts == [f"hooks.dev.example:{port}"] and resolver["calls"] == ["hooks.dev.example"] * 2

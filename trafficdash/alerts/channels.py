@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trafficdash.db import utcnow
 from trafficdash.models import AdAccount, Alert, AlertDelivery, AlertRule, User
 from trafficdash.notify import email as notify_email
+from trafficdash.notify import webhooks
 from trafficdash.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -28,15 +28,17 @@ IMMEDIATE_BACKOFF_SECONDS = (0.2, 0.5)
 # ...then the periodic job tries again after these waits, up to MAX_ATTEMPTS in all.
 LATER_BACKOFF = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 MAX_ATTEMPTS = IMMEDIATE_ATTEMPTS + len(LATER_BACKOFF)
-HTTP_TIMEOUT_SECONDS = 10
 
 sleep: Callable[[float], None] = time.sleep  # tests may record instead of sleeping
 
 
 class DeliveryError(Exception):
-    def __init__(self, message: str, status_code: int | None = None) -> None:
+    """A failed attempt; ``final`` when trying again cannot help (the target is refused by policy)."""
+
+    def __init__(self, message: str, status_code: int | None = None, *, final: bool = False) -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.final = final
 
 
 def alert_url(alert: Alert) -> str:
@@ -87,13 +89,14 @@ def slack_payload(alert: Alert, account: AdAccount | None) -> dict[str, Any]:
 
 
 def _post(url: str, body: dict[str, Any]) -> int:
+    """Through the outbound-URL policy; the attempt records a status code or a fixed reason, never
+    what the receiver answered."""
     try:
-        response = httpx.post(url, json=body, timeout=HTTP_TIMEOUT_SECONDS)
-    except httpx.HTTPError as exc:
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
-    if response.status_code >= 300:
-        raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}", response.status_code)
-    return response.status_code
+        return webhooks.post_json(url, body)
+    except webhooks.WebhookRefused as exc:
+        raise DeliveryError(f"refused: {exc}", final=True) from None
+    except webhooks.WebhookFailed as exc:
+        raise DeliveryError(str(exc), exc.status_code) from None
 
 
 def send_email(to: str, subject: str, body: str) -> None:
@@ -143,7 +146,13 @@ def _attempt(session: Session, alert: Alert, channel: str, target: str, attempt:
         row.status_code = _send(session, alert, channel, target)
         row.status = "sent"
     except DeliveryError as exc:
-        row.status, row.error, row.status_code = "failed", str(exc), exc.status_code
+        row.status, row.error, row.status_code = (
+            "gave_up" if exc.final else "failed",
+            str(exc),
+            exc.status_code,
+        )
+        if exc.final:
+            log.warning("delivery of alert %s on %s given up: %s", alert.id, channel, exc)
     except Exception as exc:  # a channel must never break evaluation; the attempt shows the error
         log.exception("delivery of alert %s on %s failed", alert.id, channel)
         row.status, row.error = "failed", f"{type(exc).__name__}: {exc}"
@@ -158,7 +167,7 @@ def _deliver_one(
     attempt = first_attempt
     for n in range(IMMEDIATE_ATTEMPTS):
         row = _attempt(session, alert, channel, target, attempt)
-        if row.status == "sent":
+        if row.status in ("sent", "gave_up"):
             return
         if attempt >= MAX_ATTEMPTS:
             row.status = "gave_up"

@@ -18,6 +18,7 @@ from trafficdash.alerts.rules import InvalidRule, RuleSpec, spec_from_template
 from trafficdash.auth.access import require_admin, visible_account_ids
 from trafficdash.db import utcnow
 from trafficdash.models import Alert, AlertRule, Campaign
+from trafficdash.notify import webhooks
 
 
 class RuleNotFound(LookupError):
@@ -39,6 +40,13 @@ def _check_scope(session: Session, user_id: int, spec: RuleSpec) -> None:
         campaign = session.get(Campaign, spec.campaign_id)
         if campaign is None or campaign.ad_account_id != spec.ad_account_id:
             raise InvalidRule(f"Campaign {spec.campaign_id} is not in ad account {spec.ad_account_id}.")
+    for field in ("webhook_url", "slack_webhook_url"):
+        url = getattr(spec, field)
+        if url is not None:
+            try:
+                webhooks.check_url(str(url))
+            except webhooks.WebhookRefused as exc:
+                raise InvalidRule(f"{field} refused: {exc}.") from None
 
 
 def _apply(rule: AlertRule, spec: RuleSpec) -> None:

@@ -53,10 +53,10 @@ def _bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if not header:
         return None
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():
+    token = api_tokens.bearer_token(header)
+    if token is None:
         raise _unauthorized("Use 'Authorization: Bearer <personal API token>'.")
-    return credentials.strip()
+    return token
 
 
 def _session_user(session: Session) -> User:

@@ -12,10 +12,27 @@ from sqlalchemy.orm import Session
 from trafficdash.db import as_utc, utcnow
 from trafficdash.models import ApiToken, User
 
-__all__ = ["ApiToken", "authenticate", "authenticated_user_id", "create_token", "list_tokens", "revoke"]
+__all__ = [
+    "ApiToken",
+    "authenticate",
+    "authenticated_user_id",
+    "bearer_token",
+    "create_token",
+    "list_tokens",
+    "revoke",
+]
 
 TOKEN_PREFIX = "tdp_"
 PREFIX_LENGTH = 12  # "tdp_" + 8 characters: enough to tell tokens apart in a list
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an ``Authorization`` header value ``Bearer <token>`` (scheme in any case, spaces
+    around the token ignored), or None when the value is not one. The API authenticates and the rate
+    limiter counts this same token, so spacing cannot make a token look like another."""
+    scheme, _, credentials = authorization.partition(" ")
+    token = credentials.strip()
+    return token if scheme.lower() == "bearer" and token else None
 
 
 def _hash(plain: str) -> str:

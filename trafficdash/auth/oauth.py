@@ -103,7 +103,7 @@ async def callback(request: Request) -> RedirectResponse:
     except ConnectionFailed as exc:
         log.warning("Facebook login refused: %s", exc)
         return _to_login(exc.reason.value)
-    sign_in(user_id)
+    await sign_in(user_id)
     return RedirectResponse(safe_next(request.session.pop(NEXT_KEY, "/")), status_code=303)
 
 
@@ -130,5 +130,5 @@ def _queue_first_syncs() -> None:
 
 @router.get("/auth/logout")
 async def logout() -> RedirectResponse:
-    sign_out()
+    await sign_out()
     return RedirectResponse(f"{LOGIN_PAGE}?signed_out=1", status_code=303)
