@@ -23,9 +23,9 @@ from trafficdash import db
 from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
-from trafficdash.jobs.schedules import zone_or_utc
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
+from trafficdash.zones import zone_or_utc
 
 TICK_JOB_ID = "trafficdash-reports-due"
 TICK_TASK = "trafficdash.reports.tasks.run_due_schedules_task"
