@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trafficdash import db
-from trafficdash.jobs.queues import LIMITS, QueueName, connection
+from trafficdash.jobs.queues import LIMITS, QueueName, connection, make_scheduler
 from trafficdash.models import AccountSchedule, AdAccount, AdAccountAccess
 from trafficdash.models.schedules import (
     DEFAULT_INTERVAL_MINUTES,
@@ -67,10 +67,6 @@ def sync_job_id(account_id: int) -> str:
 
 def nightly_job_id(account_id: int) -> str:
     return f"{JOB_ID_PREFIX}nightly-{account_id}"
-
-
-def make_scheduler(client: Redis | None = None, interval: float = 60) -> Scheduler:
-    return Scheduler(queue_name=QueueName.DEFAULT.value, connection=client or connection(), interval=interval)
 
 
 def next_local_hour(timezone_name: str, hour: int, now: datetime | None = None) -> datetime:
