@@ -15,14 +15,12 @@ from contextlib import asynccontextmanager
 from nicegui import context, ui
 
 from trafficdash.i18n import t
-from trafficdash.services.alerts import unread_count
 from trafficdash.services.users import PageUser
 from trafficdash.ui import theme
 from trafficdash.ui.components.alert_bell import alert_bell
 from trafficdash.ui.components.connection_banner import connection_banner, user_menu
 from trafficdash.ui.components.locale_switch import locale_switch
 from trafficdash.ui.components.sync_button import AccountsSource, sync_button
-from trafficdash.ui.io import load
 from trafficdash.ui.nav import NAV_ITEMS
 
 # On a phone the header's "Sync now" is its icon alone (progress shows in the toast at the end).
@@ -45,7 +43,6 @@ async def frame(
 ) -> AsyncIterator[ui.column]:
     """The chrome around a signed-in user's page; ``sync_accounts`` scopes the header's "Sync now"
     (None = every account the user can see)."""
-    unread = await load(unread_count, user.id)  # the bell's first count is drawn with the page
     theme.apply_theme()
     current = context.client.page.path if context.client.page else "/"
     with ui.header(elevated=False).classes("td-header items-center no-wrap px-2 sm:px-4 py-2 gap-2 sm:gap-3"):
@@ -77,4 +74,4 @@ async def frame(
     with header_actions:
         sync_button(user.id, sync_accounts, marker="sync-now-header").control.classes("td-header-sync")
     ui.add_css(_HEADER_SYNC_CSS)
-    alert_bell(header_actions, user.id, unread)
+    alert_bell(header_actions, user.id, user.unread_alerts)

@@ -12,8 +12,8 @@ POLL_SECONDS = 10
 
 
 def alert_bell(where: ui.element, user_id: int, unread: int) -> None:
-    """A bell with the ``unread`` count (loaded by the page); new alerts also pop up as toasts while
-    the page is open."""
+    """A bell with the ``unread`` count (loaded with the page's user); new alerts also pop up as
+    toasts while the page is open."""
     seen: dict[str, int | None] = {"count": None}
 
     with where, ui.link(target="/alerts").classes("no-underline"):
