@@ -2,7 +2,7 @@
 """Quick start with nothing but Python 3.11+.
 
     python3 run.py serve   # install (from the lock file) and start the app on the embedded default
-    python3 run.py test    # install the dev lock, run ruff (lint and format) and the whole test suite
+    python3 run.py test    # install the dev lock, run ruff (lint and format), the import contracts and the test suite
 
 Each creates ``.venv`` on first use and reinstalls only when a lock file changes.
 Extra arguments go to ``trafficdash serve`` or to pytest.
@@ -62,6 +62,10 @@ def main(argv: list[str]) -> int:
         if lint != 0:
             print(f"ruff {check[0]} failed", file=sys.stderr)
             return lint
+    contracts = subprocess.call([str(BIN / "lint-imports")])  # the layers (pyproject [tool.importlinter])
+    if contracts != 0:
+        print("import contracts broken", file=sys.stderr)
+        return contracts
     return subprocess.call([str(BIN / "python"), "-m", "pytest", *rest])
 
 

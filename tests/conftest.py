@@ -58,6 +58,14 @@ def services(pytestconfig: pytest.Config) -> TestServices:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def connected_services() -> None:
+    """Analytics and alerts hear of finished syncs, as every process's composition root wires them."""
+    from trafficdash.composition import connect_services
+
+    connect_services()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def migrated_database(services: TestServices) -> Iterator[None]:
     from trafficdash import db, migrations
     from trafficdash.settings import get_settings, reset_settings_cache

@@ -10,6 +10,7 @@ from trafficdash import db, migrations, redis_conn
 from trafficdash.api import install_api
 from trafficdash.auth.sessions import session_cookie_options
 from trafficdash.auth.wiring import install_auth
+from trafficdash.composition import connect_services
 from trafficdash.logging_setup import configure_logging, install_request_id_middleware
 from trafficdash.settings import ConfigurationError, Settings, get_settings
 from trafficdash.ui.pages import register_pages
@@ -54,6 +55,7 @@ def build(settings: Settings | None = None) -> Settings:
     settings.resolved_secret_key()  # fail early with a clear message
     prepare_database(settings)
     redis_conn.reset()
+    connect_services()  # the embedded worker threads sync in this process
     install_auth(app, settings)
     install_request_id_middleware(app, settings)  # outermost: every log line has the id
     install_api(app)

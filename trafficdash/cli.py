@@ -75,6 +75,7 @@ def worker(
     burst: Annotated[bool, typer.Option(help="Process what is queued, then exit.")] = False,
 ) -> None:
     """Run an RQ worker for syncs, rollups, reports and alert checks."""
+    from trafficdash.composition import connect_services
     from trafficdash.jobs import queues as job_queues
     from trafficdash.jobs.runner import run_worker
 
@@ -88,6 +89,7 @@ def worker(
     except ValueError as exc:
         raise _fail(str(exc), code=2) from exc
     settings.resolved_secret_key()  # fail early: the worker decrypts Meta tokens
+    connect_services()
     run_worker(names, burst=burst, logging_level=settings.log_level)
 
 
@@ -128,8 +130,10 @@ def sync(
     """Sync ad accounts from Meta in the foreground."""
     from datetime import date
 
+    from trafficdash.composition import connect_services
     from trafficdash.sync.cli import run_sync_cli
 
+    connect_services()
     try:
         first = date.fromisoformat(since) if since else None
         last = date.fromisoformat(until) if until else None

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Engine, Integer, MetaData, Numeric, create_engine, event, exc
 from sqlalchemy.dialects.postgresql import JSONB
@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from trafficdash.settings import Settings, get_settings
+from trafficdash.zones import as_utc as as_utc  # re-exported: where services read stored moments
 
 # Stable constraint names so that Alembic migrations are the same on every database.
 NAMING_CONVENTION = {
@@ -37,17 +38,6 @@ SurrogateId = BigInteger().with_variant(Integer(), "sqlite")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@overload
-def as_utc(moment: datetime) -> datetime: ...
-@overload
-def as_utc(moment: None) -> None: ...
-def as_utc(moment: datetime | None) -> datetime | None:
-    """A stored moment as an aware UTC datetime (SQLite hands back naive UTC; PostgreSQL, aware)."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

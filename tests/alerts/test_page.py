@@ -16,17 +16,18 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     await user.should_see("No rules yet: pick a template above.")
     # Amounts in the chosen account's currency (Loja Brasil: BRL).
     await user.should_see("Today the campaign spent at least R$20.00 and converted nothing.")
+    # Clicks do their database work in a worker thread (ui.io.load): the page answers shortly after.
     user.find(marker="template-roas_below_1").click()  # the account is preselected: the second click
-    await user.should_see("Rule created: ROAS below 1")
-    await user.should_see("ROAS below 1, last 3 days (spend at least R$50.00)")
+    await user.should_see("Rule created: ROAS below 1", retries=50)
+    await user.should_see("ROAS below 1, last 3 days (spend at least R$50.00)", retries=50)
     await user.should_see("new")
     user.find(content="Evaluate now").click()
-    await user.should_see("1 alert fired")
-    await user.should_see("firing")
-    await user.should_see("Loja Brasil: ROAS is 0.65x (threshold 1.00x).")
+    await user.should_see("1 alert fired", retries=50)
+    await user.should_see("firing", retries=50)
+    await user.should_see("Loja Brasil: ROAS is 0.65x (threshold 1.00x).", retries=50)
     await user.should_see(marker="alert-bell")
     user.find(content="Acknowledge").click()
-    await user.should_see("Acknowledged ")  # "Acknowledged <date>" replaces the button
+    await user.should_see("Acknowledged ", retries=50)  # "Acknowledged <date>" replaces the button
     await user.should_not_see(marker="ack-1")
     # The same alert for a reader in Portuguese.
     user.find(marker="locale-switch").elements.pop().set_value("pt_BR")

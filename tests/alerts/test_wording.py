@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from tests.alerts.helpers import evaluate, rule_from
 from trafficdash.alerts import wording
 from trafficdash.alerts.observe import Observation, judge
-from trafficdash.models import Alert
+from trafficdash.models import Alert, AlertRule
 
 
 def _stored(obs: Observation, kind: str, metric: str) -> Alert:
@@ -84,7 +84,7 @@ def test_a_reader_in_portuguese_sees_the_difference_that_made_it_fire() -> None:
 
 def test_a_firing_rule_line_shows_three_alerts_and_counts_the_rest(data) -> None:
     from trafficdash import db
-    from trafficdash.ui.pages.alerts import AlertsPage
+    from trafficdash.services import alerts
 
     rule_id = rule_from(data, "roas_below_1")
     values = {"metric": "roas", "condition": "below", "value": "0.50", "threshold": "1.00"}
@@ -95,7 +95,9 @@ def test_a_firing_rule_line_shows_three_alerts_and_counts_the_rest(data) -> None
                       subject_key=f"campaign:{n}", subject_name=f"C{n}", metric="roas", title=f"T{n}",
                       message=f"C{n}: ROAS is 0.50x (threshold 1.00x).", values=values)
             )  # fmt: skip
-    page = AlertsPage(data.user_id)
+    currencies = alerts.alert_accounts(data.user_id).currencies
     with db.session_scope() as session:
-        line = page._firing_lines(session, [rule_id], "pt_BR")[rule_id]
+        session.get(AlertRule, rule_id).state = "firing"
+    lines = alerts.rule_lines(data.user_id, currencies, "pt_BR")
+    line = next(r.summary for r in lines if r.id == rule_id)
     assert line.count("ROAS em 0,50x (limite: 1,00x).") == 3 and line.endswith("(+2 outros)"), line

@@ -10,7 +10,8 @@ from tests.notify.test_email import Inbox
 from tests.support import make_user
 from trafficdash import db
 from trafficdash.auth import expiry_reminders
-from trafficdash.jobs.schedules import make_scheduler, register_all
+from trafficdash.jobs.queues import make_scheduler
+from trafficdash.jobs.schedules import register_all
 from trafficdash.models import ConnectionStatus, User
 from trafficdash.redis_conn import get_redis
 

@@ -29,8 +29,8 @@ async def test_reports_page_lists_recent_reports_and_builds_one(
     await user.should_see("Scheduled reports")
     # A large build from the page is queued and listed.
     monkeypatch.setattr(service, "SYNC_ROW_LIMIT", 0)
-    user.find(marker="build-report").click()
-    await user.should_see("building in the background")
+    user.find(marker="build-report").click()  # its database work runs in a worker thread (ui.io.load)
+    await user.should_see("building in the background", retries=50)
     with db.session_scope() as session:
         assert len(service.list_reports(session, world.ana.id)) == 2
 
@@ -38,7 +38,7 @@ async def test_reports_page_lists_recent_reports_and_builds_one(
 async def test_reports_page_speaks_portuguese(user: User, world: World) -> None:
     await sign_in(user, world.ana.id, "/")
     user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
-    await user.should_see("Visão geral")  # the switch reloads the page: let it land first
+    await user.should_see("Visão geral", retries=50)  # the switch reloads the page: let it land first
     await user.open("/reports")
     await user.should_see("Montar um relatório")
     await user.should_see("Relatórios recentes")
@@ -54,9 +54,9 @@ async def test_reports_page_speaks_portuguese(user: User, world: World) -> None:
     user.find(marker="schedule-accounts").elements.pop().set_value([102])
     user.find(marker="schedule-hour").elements.pop().set_value(8)
     user.find(marker="add-schedule").click()
-    await user.should_see("Agendado")
-    await user.should_see("Cliente semanal")
-    await user.should_see("Semanal, próximo em")
+    await user.should_see("Agendado", retries=50)
+    await user.should_see("Cliente semanal", retries=50)
+    await user.should_see("Semanal, próximo em", retries=50)
     with db.session_scope() as session:
         (row,) = schedules.list_schedules(session, world.ana.id)
         assert (row.hour, row.weekday, row.spec["filters"]["account_ids"]) == (8, 0, [102])

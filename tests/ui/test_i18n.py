@@ -161,7 +161,7 @@ def test_quasar_table_texts_follow_the_reader() -> None:
 
 
 def test_a_quiet_rules_summary_in_the_readers_language() -> None:
-    from trafficdash.ui.pages.alerts import _summary
+    from trafficdash.services.alerts import _summary
 
     assert _summary("ok", "12 checked, none firing", "en") == "12 checked, none firing"
     assert _summary("ok", "12 checked, none firing", "pt_BR") == "Nada disparado."

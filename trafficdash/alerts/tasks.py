@@ -19,7 +19,7 @@ from rq_scheduler import Scheduler
 from sqlalchemy import select
 
 from trafficdash import db
-from trafficdash.jobs.queues import LIMITS, QueueName, enqueue_limited
+from trafficdash.jobs.queues import LIMITS, QueueName, enqueue_limited, make_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,6 @@ def _ensure(
 
 def register_schedules(scheduler: Scheduler | None = None, now: datetime | None = None) -> int:
     """The periodic evaluation and the daily anomaly job, under stable ids (idempotent)."""
-    from trafficdash.jobs.schedules import make_scheduler
-
     scheduler = scheduler or make_scheduler()
     now = now or datetime.now(UTC)
     next_morning = now.replace(hour=ANOMALIES_HOUR_UTC, minute=0, second=0, microsecond=0)

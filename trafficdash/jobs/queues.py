@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from redis import Redis
 from rq import Queue, Retry
+from rq_scheduler import Scheduler
 
 from trafficdash.redis_conn import get_redis
 
@@ -49,6 +50,11 @@ LIMITS: dict[str, JobLimits] = {
 
 def connection() -> Redis:
     return get_redis()
+
+
+def make_scheduler(client: Redis | None = None, interval: float = 60) -> Scheduler:
+    """rq-scheduler on the shared Redis, enqueuing onto the default queue."""
+    return Scheduler(queue_name=QueueName.DEFAULT.value, connection=client or connection(), interval=interval)
 
 
 def get_queue(name: str, client: Redis | None = None) -> Queue:

@@ -6,7 +6,6 @@ enqueuing never imports the sync engine, the SDK or pandas into the web process.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import date
 from typing import Any
@@ -155,9 +154,7 @@ def refresh_rollups_task(account_id: int, since: date, until: date) -> None:
 
 
 def build_report_task(report_id: int) -> Any:
-    """Build a large report in a worker. Contract: ``trafficdash.reports.build_report(report_id)``."""
-    reports = importlib.import_module("trafficdash.reports")
-    build = getattr(reports, "build_report", None)
-    if build is None:
-        raise RuntimeError("trafficdash.reports.build_report is not available in this version")
-    return build(report_id)
+    """Build a large report in a worker (the path of the file written)."""
+    from trafficdash.reports import build_report
+
+    return build_report(report_id)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,9 +23,12 @@ from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
 from trafficdash.input_types import Flag, NotABoolean, Text
-from trafficdash.jobs.schedules import zone_or_utc
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
+from trafficdash.zones import zone_or_utc
+
+if TYPE_CHECKING:
+    from rq_scheduler import Scheduler
 
 TICK_JOB_ID = "trafficdash-reports-due"
 TICK_TASK = "trafficdash.reports.tasks.run_due_schedules_task"
@@ -209,14 +211,11 @@ def run_due(now: datetime | None = None) -> list[int]:
     return [r for _, r in created]
 
 
-def register_tick(scheduler: object | None = None, client: Redis | None = None) -> None:
+def register_tick(scheduler: Scheduler | None = None) -> None:
     """Put the "reports due?" tick in rq-scheduler under its stable id (idempotent)."""
-    from rq_scheduler import Scheduler
+    from trafficdash.jobs.queues import QueueName, make_scheduler
 
-    from trafficdash.jobs.queues import QueueName, connection
-
-    sched = scheduler or Scheduler(queue_name=QueueName.DEFAULT.value, connection=client or connection())
-    assert isinstance(sched, Scheduler)
+    sched = scheduler or make_scheduler()
     if TICK_JOB_ID in {
         (m.decode() if isinstance(m, bytes) else m)
         for m in sched.connection.zrange(sched.scheduled_jobs_key, 0, -1)

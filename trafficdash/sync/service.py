@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from trafficdash.auth.connections import mark_needs_reconnect
 from trafficdash.db import get_engine, session_scope, utcnow
 from trafficdash.meta.client import make_api
 from trafficdash.meta.errors import AsyncReportFailed, ErrorKind, MetaError
@@ -43,7 +44,7 @@ from trafficdash.sync.rows import (
     entity_row,
     minor_to_amount,
 )
-from trafficdash.sync.tokens import candidates, mark_needs_reconnect
+from trafficdash.sync.tokens import candidates
 from trafficdash.sync.writer import BulkWriter, SliceSpec, WriterFailed
 
 log = logging.getLogger(__name__)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from trafficdash.db import as_utc
 from trafficdash.i18n import NO_VALUE, format_datetime
-from trafficdash.jobs.schedules import zone_or_utc
+from trafficdash.zones import as_utc, zone_or_utc
 
 
 def account_time(value: datetime | None, timezone_name: str | None, locale: str | None = None) -> str:

@@ -1,26 +1,26 @@
 """The shared chrome of every page: header, navigation drawer and content column.
 
-For a signed-in user the header also carries "Sync now" and the alert bell, so every page has
-them; a page scopes the button to the accounts it shows (``content.sync_accounts = callable``) and
-registers what to redraw when a sync ends with ``sync_button.on_synced``. Both are drawn once the
-page is built: their timers wait for the browser, and a timer created earlier would have NiceGUI
-deliver the page before its first numbers.
+The header also carries "Sync now" and the alert bell, so every page has them; a page scopes the
+button to the accounts it shows (``frame(..., sync_accounts=callable)``) and registers what to
+redraw when a sync ends with ``sync_button.on_synced``. Both are drawn once the page is built: their
+timers wait for the browser, and a timer created earlier would have NiceGUI deliver the page before
+its first numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from nicegui import context, ui
 
-from trafficdash.auth.current import signed_in_user_id
 from trafficdash.i18n import t
+from trafficdash.services.users import PageUser
 from trafficdash.ui import theme
 from trafficdash.ui.components.alert_bell import alert_bell
 from trafficdash.ui.components.connection_banner import connection_banner, user_menu
 from trafficdash.ui.components.locale_switch import locale_switch
-from trafficdash.ui.components.sync_button import sync_button
+from trafficdash.ui.components.sync_button import AccountsSource, sync_button
 from trafficdash.ui.nav import NAV_ITEMS
 
 # On a phone the header's "Sync now" is its icon alone (progress shows in the toast at the end).
@@ -37,8 +37,12 @@ _HEADER_SYNC_CSS = """
 """
 
 
-@contextmanager
-def frame(title: str) -> Iterator[ui.column]:
+@asynccontextmanager
+async def frame(
+    title: str, user: PageUser, *, sync_accounts: AccountsSource = None
+) -> AsyncIterator[ui.column]:
+    """The chrome around a signed-in user's page; ``sync_accounts`` scopes the header's "Sync now"
+    (None = every account the user can see)."""
     theme.apply_theme()
     current = context.client.page.path if context.client.page else "/"
     with ui.header(elevated=False).classes("td-header items-center no-wrap px-2 sm:px-4 py-2 gap-2 sm:gap-3"):
@@ -50,9 +54,8 @@ def frame(title: str) -> Iterator[ui.column]:
         ui.label(title).classes("text-base font-medium td-muted gt-sm").mark("page-title")
         ui.space()
         header_actions = ui.row().classes("items-center gap-2 no-wrap").mark("header-actions")
-        user_id = signed_in_user_id()
         locale_switch()
-        user_menu()
+        user_menu(user)
     with (
         ui.left_drawer(value=None, fixed=True)
         .props("width=220 breakpoint=1024 bordered dark")
@@ -66,14 +69,9 @@ def frame(title: str) -> Iterator[ui.column]:
                 ui.label(t(f"nav.{item.label}", default=item.label))
     menu.on_click(drawer.toggle)
     with ui.column().classes("w-full max-w-screen-2xl mx-auto p-4 md:p-6 gap-6") as content:
-        content.header_actions = header_actions  # type: ignore[attr-defined]
-        content.sync_accounts = None  # type: ignore[attr-defined]  # None = every visible account
-        connection_banner()
+        connection_banner(user)
         yield content
-    if user_id is not None:
-        with header_actions:
-            accounts = content.sync_accounts  # type: ignore[attr-defined]
-            header_sync = sync_button(user_id, accounts, marker="sync-now-header")
-        header_sync.button.parent_slot.parent.classes("td-header-sync")  # type: ignore[union-attr]
-        ui.add_css(_HEADER_SYNC_CSS)
-        alert_bell(header_actions, user_id)
+    with header_actions:
+        sync_button(user.id, sync_accounts, marker="sync-now-header").control.classes("td-header-sync")
+    ui.add_css(_HEADER_SYNC_CSS)
+    alert_bell(header_actions, user.id, user.unread_alerts)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
 
-from trafficdash import db
 from trafficdash.auth.current import signed_in_user_id
-from trafficdash.models import User
+from trafficdash.services.users import PageUser
+from trafficdash.services.users import page_user as load_page_user
+from trafficdash.ui.io import load
 
 LOGIN_PATH = "/login"
 
 
-def page_user() -> User | None:
+async def page_user() -> PageUser | None:
     user_id = signed_in_user_id()
     if user_id is None:
         return None
-    with db.session_scope() as session:
-        return session.get(User, user_id)
+    return await load(load_page_user, user_id)
 
 
 def login_redirect(next_path: str = "/") -> RedirectResponse:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from trafficdash import db
-from trafficdash.alerts import service
 from trafficdash.i18n import tn
+from trafficdash.services.alerts import unread_count
+from trafficdash.ui.io import load
 
 POLL_SECONDS = 10
 
 
-def _unread(user_id: int) -> int:
-    with db.session_scope() as session:
-        return service.unread_count(session, user_id)
-
-
-def alert_bell(where: ui.element, user_id: int) -> None:
-    """A bell with the unread count; new alerts also pop up as toasts while the page is open."""
+def alert_bell(where: ui.element, user_id: int, unread: int) -> None:
+    """A bell with the ``unread`` count (loaded with the page's user); new alerts also pop up as
+    toasts while the page is open."""
     seen: dict[str, int | None] = {"count": None}
 
     with where, ui.link(target="/alerts").classes("no-underline"):
@@ -34,7 +30,7 @@ def alert_bell(where: ui.element, user_id: int) -> None:
         seen["count"] = count
 
     async def refresh() -> None:
-        show(await run.io_bound(_unread, user_id))
+        show(await load(unread_count, user_id))
 
-    show(_unread(user_id))  # the first count is drawn with the page
+    show(unread)
     ui.timer(POLL_SECONDS, refresh)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from trafficdash.auth.connections import ConnectionState, connection_state
+from trafficdash.auth.connections import ConnectionState
 from trafficdash.i18n import t
-from trafficdash.ui.session_user import page_user
+from trafficdash.services.users import PageUser
 
 RECONNECT_URL = "/auth/login?next=/settings"
 
@@ -20,11 +20,8 @@ def connection_message(state: ConnectionState, locale: str | None = None) -> str
     return t(f"connection.msg.{state.reason}", locale, default=state.message)
 
 
-def connection_banner() -> None:
-    user = page_user()
-    if user is None:
-        return
-    state = connection_state(user)
+def connection_banner(user: PageUser) -> None:
+    state = user.connection
     if not state.needs_action:
         return
     tone = "negative" if state.status == "needs_reconnect" else "warning"
@@ -45,11 +42,8 @@ def connection_banner() -> None:
         ).on_click(lambda: ui.navigate.to(RECONNECT_URL))
 
 
-def user_menu() -> None:
+def user_menu(user: PageUser) -> None:
     """Who is signed in, with the way out."""
-    user = page_user()
-    if user is None:
-        return
     with (
         ui.button(icon="account_circle").props("flat round dense color=grey-5").mark("user-menu"),
         ui.menu().props("dark"),

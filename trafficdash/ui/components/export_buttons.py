@@ -10,17 +10,17 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from trafficdash import db
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.schemas import Filters
 from trafficdash.auth.current import signed_in_user_id
 from trafficdash.i18n import current_locale, t
 from trafficdash.i18n.formatting import format_number
-from trafficdash.reports import service
 from trafficdash.reports.spec import ReportSpec
+from trafficdash.services import reports
+from trafficdash.ui.io import load
 
 
-def export(
+async def export(
     filters: Filters | None, fmt: str, level: str = "campaign", breakdowns: list[str] | None = None
 ) -> None:
     """Download now, or queue and say where to find it."""
@@ -34,17 +34,15 @@ def export(
         filters=filters, format=fmt, level=level, breakdowns=breakdowns or [], locale=current_locale()
     )  # type: ignore[arg-type]
     try:
-        with db.session_scope() as session:
-            rows = service.estimate_rows(session, user_id, spec)
-            if rows > service.SYNC_ROW_LIMIT:
-                report = service.request_report(session, user_id, spec, rows_total=rows)
-                ui.notify(t("reports.queued", rows=format_number(rows), id=report.id), type="info")
-                return
-            data = service.render_now(session, user_id, spec)
+        # Off the event loop: a workbook of thousands of rows must not freeze the other browsers.
+        result = await load(reports.export, user_id, spec)
     except (AccountNotFound, EntityNotFound, InvalidFilters) as exc:
         ui.notify(str(exc), type="negative")
         return
-    ui.download.content(data, service.download_name(spec), media_type=service.MEDIA_TYPES[fmt])
+    if isinstance(result, reports.Queued):
+        ui.notify(t("reports.queued", rows=format_number(result.rows), id=result.report_id), type="info")
+        return
+    ui.download.content(result.content, result.file_name, media_type=result.media_type)
 
 
 def export_buttons(get_filters: Callable[[], Filters | None], level: str = "campaign") -> None:

@@ -3,60 +3,39 @@
 The button is disabled from the click until every run has finished, and it re-attaches to a sync
 that is already running when the page opens, so it cannot be clicked into two runs (the queue
 returns the running job anyway). Progress (phase, percent, rows) is polled from the run rows; at
-the end a toast says how it went, and the page's refresh callbacks (``on_synced``) redraw its data.
+the end a toast says how it went, and the tab's "synced" event (``on_synced``) redraws its data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from nicegui import Client, context, run, ui
+from nicegui import Event, app, ui
 
-from trafficdash import db
-from trafficdash.auth.access import AccountNotFound, visible_account_ids
+from trafficdash.auth.access import AccountNotFound
 from trafficdash.i18n import current_locale, t
 from trafficdash.i18n.formatting import format_number
-from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.enqueue import SyncQueueBusy
-from trafficdash.sync.runs import active_run
+from trafficdash.services import syncs
+from trafficdash.ui.io import load
 
 POLL_SECONDS = 1.0
-_LISTENERS_ATTR = "_trafficdash_sync_listeners"
+_SYNCED_KEY = "sync_button.synced"
 
 AccountsSource = Sequence[int] | Callable[[], Sequence[int]] | None
 
 
+def _synced() -> Event[[]]:
+    """This browser tab's "a sync started here has ended" event (one per tab, in its client storage)."""
+    event = app.storage.client.get(_SYNCED_KEY)
+    if event is None:
+        event = app.storage.client[_SYNCED_KEY] = Event[[]]()
+    return event
+
+
 def on_synced(callback: Callable[[], object]) -> None:
     """Call ``callback`` (sync or async) in this browser tab when a sync started from it ends."""
-    client = context.client
-    listeners = getattr(client, _LISTENERS_ATTR, None)
-    if listeners is None:
-        listeners = []
-        setattr(client, _LISTENERS_ATTR, listeners)
-    listeners.append(callback)
-
-
-async def _notify_listeners(client: Client) -> None:
-    for callback in list(getattr(client, _LISTENERS_ATTR, [])):
-        result = callback()
-        if hasattr(result, "__await__"):
-            await result
-
-
-def _start(user_id: int, account_ids: list[int]) -> list[sync_status.RunStatus]:
-    with db.session_scope() as session:
-        return sync_status.start_sync(session, user_id, list(account_ids), trigger="manual")
-
-
-def _poll(user_id: int, run_ids: list[int]) -> list[sync_status.RunStatus]:
-    with db.session_scope() as session:
-        return [sync_status.run_status(session, user_id, run_id) for run_id in run_ids]
-
-
-def _running(user_id: int, account_ids: list[int] | None) -> list[int]:
-    with db.session_scope() as session:
-        ids = account_ids if account_ids is not None else visible_account_ids(session, user_id)
-        return [run.id for account_id in ids if (run := active_run(session, account_id)) is not None]
+    _synced().subscribe(callback)
 
 
 class SyncButton:
@@ -72,9 +51,9 @@ class SyncButton:
         self.user_id = user_id
         self.accounts = accounts
         self.run_ids: list[int] = []
-        self.client = context.client
+        self.synced = _synced()
         self.label = label or t("sync.now", self.locale)
-        with ui.row().classes("items-center gap-3 no-wrap").mark("sync-control"):
+        with ui.row().classes("items-center gap-3 no-wrap").mark("sync-control") as self.control:
             self.button = (
                 ui.button(self.label, icon="sync", on_click=self.start)
                 .props("unelevated no-caps color=primary")
@@ -93,7 +72,7 @@ class SyncButton:
         return list(self.accounts() if callable(self.accounts) else self.accounts)
 
     async def attach_to_running(self) -> None:
-        running = await run.io_bound(_running, self.user_id, self.account_ids())
+        running = await load(syncs.running, self.user_id, self.account_ids())
         if running and not self.run_ids:
             self.follow(running)
 
@@ -114,7 +93,7 @@ class SyncButton:
         self.button.disable()
         ids = self.account_ids()
         try:
-            runs = await run.io_bound(_start, self.user_id, ids or [])
+            runs = await load(syncs.start, self.user_id, ids or [])
         except (AccountNotFound, SyncQueueBusy) as exc:
             ui.notify(str(exc), type="warning")
             self.button.enable()
@@ -128,7 +107,7 @@ class SyncButton:
     async def poll(self) -> None:
         if not self.run_ids:
             return
-        runs = await run.io_bound(_poll, self.user_id, self.run_ids)
+        runs = await load(syncs.poll, self.user_id, self.run_ids)
         active = [r for r in runs if not r.finished] or runs
         percent = round(sum(r.percent for r in runs) / len(runs))
         rows = sum(r.rows for r in runs)
@@ -144,7 +123,7 @@ class SyncButton:
         if all(r.finished for r in runs):
             await self.finish(runs)
 
-    async def finish(self, runs: list[sync_status.RunStatus]) -> None:
+    async def finish(self, runs: list[syncs.RunStatus]) -> None:
         self.timer.deactivate()
         self.run_ids = []
         self.button.text = self.label
@@ -163,7 +142,7 @@ class SyncButton:
                     type="negative",
                     multi_line=True,
                 )
-        await _notify_listeners(self.client)
+        await self.synced.call()
 
 
 def sync_button(
@@ -171,9 +150,3 @@ def sync_button(
 ) -> SyncButton:
     """A "Sync now" control for these accounts (``None`` = every account the user can see)."""
     return SyncButton(user_id, accounts, label=label, marker=marker)
-
-
-def header_sync_button(content: ui.column, user_id: int, accounts: AccountsSource = None) -> SyncButton:
-    """The button in the frame's header (``content`` is what ``frame()`` yields)."""
-    with content.header_actions:  # type: ignore[attr-defined]
-        return sync_button(user_id, accounts, marker="sync-now-header")

@@ -3,15 +3,16 @@ how fresh their data is."""
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from trafficdash.analytics.schemas import AccountStatus
 from trafficdash.i18n import current_locale, t
-from trafficdash.ui import data
+from trafficdash.services import dashboard as data
 from trafficdash.ui.account_time import account_time
 from trafficdash.ui.components.feedback import no_accounts
 from trafficdash.ui.components.styles import add_dashboard_css
 from trafficdash.ui.frame import frame
+from trafficdash.ui.io import load
 from trafficdash.ui.session_user import login_redirect, page_user
 
 # Data older than this reads as stale (amber), older than a week as out of date (red).
@@ -83,13 +84,13 @@ def account_card(account: AccountStatus, locale: str) -> None:
 def register() -> None:
     @ui.page("/accounts", title="Accounts · trafficdash")
     async def accounts_page():
-        user = page_user()
+        user = await page_user()
         if user is None:
             return login_redirect("/accounts")
         locale = current_locale()
-        with frame(t("nav.Accounts", locale)):
+        async with frame(t("nav.Accounts", locale), user):
             add_dashboard_css()
-            accounts = await run.io_bound(data.accounts, user.id)
+            accounts = await load(data.accounts, user.id)
             if not accounts:
                 no_accounts(locale)
                 return None

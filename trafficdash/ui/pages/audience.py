@@ -3,20 +3,20 @@ and the countries table with each country's share of spend."""
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from trafficdash.analytics.labels import breakdown_label
 from trafficdash.analytics.schemas import Breakdown
 from trafficdash.i18n import current_locale, format_percent, t
 from trafficdash.i18n.metric_format import format_metric
-from trafficdash.ui import data
+from trafficdash.services import dashboard as data
 from trafficdash.ui.components.breakdown_charts import age_gender_heatmap
 from trafficdash.ui.components.feedback import loading_skeleton, no_data, toast_error
 from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.metric_switch import metric_switch
 from trafficdash.ui.components.table_texts import localize_table
-from trafficdash.ui.frame import frame
-from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
+from trafficdash.ui.io import load
+from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
 HEATMAP_METRICS = ("spend", "impressions", "clicks", "ctr", "conversions", "cpa", "roas")
@@ -38,7 +38,7 @@ class AudienceView:
             self.loading = True
             self.body.refresh()
         try:
-            self.data = await run.io_bound(data.audience, self.ctx.user_id, filters, self.ctx.currency)
+            self.data = await load(data.audience, self.ctx.user_id, filters, self.ctx.currency)
         except USER_ERRORS as exc:
             toast_error(str(exc))
         self.loading = False
@@ -114,12 +114,11 @@ def country_table(breakdown: Breakdown | None, locale: str) -> None:
 def register() -> None:
     @ui.page("/audience", title="Audience · trafficdash")
     async def audience_page():
-        user = page_user()
+        user = await page_user()
         if user is None:
             return login_redirect("/audience")
         locale = current_locale()
-        with frame(t("nav.Audience", locale)):
-            ctx = await open_dashboard(user.id, locale)
+        async with dashboard_frame(t("nav.Audience", locale), user, locale) as ctx:
             if ctx is None:
                 return None
             view = AudienceView(ctx)

@@ -4,13 +4,13 @@ KPIs and daily trend."""
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from trafficdash.analytics.schemas import EntityPage, EntityRow, Filters, KpiValue
 from trafficdash.i18n import current_locale, format_number, t
 from trafficdash.i18n.metric_format import format_metric
-from trafficdash.ui import data
-from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts
+from trafficdash.services import dashboard as data
+from trafficdash.services.alerts import OpenAlerts, open_alerts
 from trafficdash.ui.components.entity_table import EntityTable, budget_text, status_badge
 from trafficdash.ui.components.export_buttons import export_buttons
 from trafficdash.ui.components.feedback import loading_skeleton, no_rows, toast_error
@@ -18,8 +18,8 @@ from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
 from trafficdash.ui.components.sync_button import on_synced
 from trafficdash.ui.components.trend_chart import TrendChart
-from trafficdash.ui.frame import frame
-from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
+from trafficdash.ui.io import load
+from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
 DETAIL_KPIS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
@@ -55,7 +55,7 @@ class CampaignListView:
             self.body.refresh()
         q = self.query
         try:
-            self.page = await run.io_bound(
+            self.page = await load(
                 data.entity_page, self.ctx.user_id, filters, "campaign", q.sort, q.order, q.page, q.page_size
             )
         except USER_ERRORS as exc:
@@ -66,10 +66,7 @@ class CampaignListView:
         else:
             self.body.refresh()
         if reset_page:  # after the rows, so the alert badges never delay them; paging keeps the counts
-            self.alerts = (
-                await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
-                or OpenAlerts()
-            )
+            self.alerts = await load(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
             if self.table is not None and self.page is not None:
                 self.table.alert_counts = self.alerts.per_campaign
                 self.table.show(self.page)
@@ -142,7 +139,7 @@ class DetailView:
             self.body.refresh()
         q = self.query
         try:
-            self.data = await run.io_bound(
+            self.data = await load(
                 data.detail,
                 self.ctx.user_id,
                 self.level,
@@ -260,16 +257,14 @@ def creative_preview(row: EntityRow, locale: str) -> None:
 
 
 async def _detail_page(level: str, entity_id: int, path: str):
-    user = page_user()
+    user = await page_user()
     if user is None:
         return login_redirect(path)
     locale = current_locale()
-    with frame(t("nav.Campaigns", locale)) as content:
-        ctx = await open_dashboard(user.id, locale)
+    async with dashboard_frame(t("nav.Campaigns", locale), user, locale) as ctx:
         if ctx is None:
             return None
         view = DetailView(ctx, level, entity_id)
-        content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
         on_synced(view.load)
         FilterBar(ctx.state, ctx.accounts, locale, view.load)
         if level in CHILD_LEVEL:  # an ad has no table below it to export
@@ -283,16 +278,14 @@ async def _detail_page(level: str, entity_id: int, path: str):
 def register() -> None:
     @ui.page("/campaigns", title="Campaigns · trafficdash")
     async def campaigns_page():
-        user = page_user()
+        user = await page_user()
         if user is None:
             return login_redirect("/campaigns")
         locale = current_locale()
-        with frame(t("nav.Campaigns", locale)) as content:
-            ctx = await open_dashboard(user.id, locale)
+        async with dashboard_frame(t("nav.Campaigns", locale), user, locale) as ctx:
             if ctx is None:
                 return None
             view = CampaignListView(ctx)
-            content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
             on_synced(view.load)
             FilterBar(ctx.state, ctx.accounts, locale, view.load, entity_filters=True)
             with ui.row().classes("w-full justify-end -mt-3"):

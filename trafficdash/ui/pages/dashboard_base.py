@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-
-from nicegui import run
 
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.schemas import AccountStatus, Filters
 from trafficdash.i18n import t
-from trafficdash.ui import data
+from trafficdash.services import dashboard as data
+from trafficdash.services.users import PageUser
 from trafficdash.ui.components.feedback import no_accounts, toast_error
 from trafficdash.ui.components.styles import add_dashboard_css
+from trafficdash.ui.frame import frame
+from trafficdash.ui.io import load
 from trafficdash.ui.state import DashboardState, load_state, save_state
 
 # What a page shows as a toast instead of an error page.
@@ -44,14 +47,24 @@ class DashboardContext:
 
 
 async def open_dashboard(user_id: int, locale: str) -> DashboardContext | None:
-    """Inside the frame: None (after showing the empty state) when no account is connected."""
-    add_dashboard_css()
-    accounts = await run.io_bound(data.accounts, user_id)
+    """The visible accounts and this browser's filters; None when no account is connected."""
+    accounts = await load(data.accounts, user_id)
     if not accounts:
-        no_accounts(locale)
         return None
     state = load_state()
     state.choose_default_account(accounts)
     state.resolve_dates(accounts)
     save_state(state)
     return DashboardContext(user_id=user_id, locale=locale, accounts=accounts, state=state)
+
+
+@asynccontextmanager
+async def dashboard_frame(title: str, user: PageUser, locale: str) -> AsyncIterator[DashboardContext | None]:
+    """The frame of a dashboard page, its header's "Sync now" scoped to the accounts it shows; None
+    (after showing the empty state) when no account is connected."""
+    ctx = await open_dashboard(user.id, locale)
+    async with frame(title, user, sync_accounts=ctx.account_ids if ctx else None):
+        add_dashboard_css()
+        if ctx is None:
+            no_accounts(locale)
+        yield ctx

@@ -15,8 +15,8 @@ from trafficdash.ui.session_user import page_user
 
 def register() -> None:
     @ui.page("/login", title="Log in · trafficdash")
-    def login_page(next: str = "/", error: str = "", signed_out: str = "") -> None:
-        if page_user() is not None:
+    async def login_page(next: str = "/", error: str = "", signed_out: str = "") -> None:
+        if await page_user() is not None:
             ui.navigate.to(safe_next(next))
             return
         theme.apply_theme()

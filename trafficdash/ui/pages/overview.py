@@ -3,13 +3,14 @@ daily trend with the comparison overlaid, placement and device donuts, and the t
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import current_locale, t
 from trafficdash.i18n.metric_format import format_metric
-from trafficdash.ui import data
-from trafficdash.ui.components.alert_badges import OpenAlerts, open_alerts, open_alerts_card
+from trafficdash.services import dashboard as data
+from trafficdash.services.alerts import OpenAlerts, open_alerts
+from trafficdash.ui.components.alert_badges import open_alerts_card
 from trafficdash.ui.components.breakdown_charts import donut_card
 from trafficdash.ui.components.entity_table import status_badge
 from trafficdash.ui.components.export_buttons import export_buttons
@@ -18,8 +19,8 @@ from trafficdash.ui.components.filter_bar import FilterBar
 from trafficdash.ui.components.kpi_card import kpi_card
 from trafficdash.ui.components.sync_button import on_synced
 from trafficdash.ui.components.trend_chart import TrendChart
-from trafficdash.ui.frame import frame
-from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, open_dashboard
+from trafficdash.ui.io import load
+from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
 # The cards, in reading order: volume, engagement, cost, outcome.
@@ -56,17 +57,14 @@ class OverviewView:
             self.loading = True
             self.body.refresh()
         try:
-            self.data = await run.io_bound(data.overview, self.ctx.user_id, filters, self.ctx.currency)
-            self.first_sync = await run.io_bound(data.first_sync_percent, self.ctx.account_ids())
+            self.data = await load(data.overview, self.ctx.user_id, filters, self.ctx.currency)
+            self.first_sync = await load(data.first_sync_percent, self.ctx.account_ids())
         except USER_ERRORS as exc:
             toast_error(str(exc))
         self.loading = False
         self.body.refresh()
         # After the numbers, so the alerts never delay them.
-        self.alerts = (
-            await run.io_bound(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
-            or OpenAlerts()
-        )
+        self.alerts = await load(open_alerts, self.ctx.user_id, self.ctx.account_ids(), self.ctx.locale)
         self.alerts_card.refresh()
 
     @ui.refreshable_method
@@ -138,16 +136,14 @@ class OverviewView:
 def register() -> None:
     @ui.page("/", title="Overview · trafficdash")
     async def overview_page():
-        user = page_user()
+        user = await page_user()
         if user is None:
             return login_redirect("/")
         locale = current_locale()
-        with frame(t("nav.Overview", locale)) as content:
-            ctx = await open_dashboard(user.id, locale)
+        async with dashboard_frame(t("nav.Overview", locale), user, locale) as ctx:
             if ctx is None:
                 return None
             view = OverviewView(ctx)
-            content.sync_accounts = ctx.account_ids  # type: ignore[attr-defined]  # the header's "Sync now"
             on_synced(view.load)  # the numbers redraw when the header's sync ends
             FilterBar(ctx.state, ctx.accounts, locale, view.load)
             with ui.row().classes("w-full justify-end -mt-3"):

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from trafficdash import db
-from trafficdash.analytics import service as analytics
 from trafficdash.analytics.date_presets import PRESETS, resolve_preset
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.analytics.schemas import DIMENSIONS, Filters
 from trafficdash.i18n import current_locale, t
 from trafficdash.i18n.formatting import format_datetime
-from trafficdash.models import ReportStatus
 from trafficdash.reports import schedules
-from trafficdash.reports import service as reports
 from trafficdash.reports.spec import REPORT_LEVELS, ReportSpec
+from trafficdash.services import reports
 from trafficdash.ui.components.export_buttons import export
 from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.frame import frame
+from trafficdash.ui.io import load
 from trafficdash.ui.session_user import page_user
 
 FORMATS = {"xlsx": "Excel", "csv": "CSV"}
@@ -30,11 +28,6 @@ STATUS_COLOR = {
     "failed": "negative",
     "expired": "grey",
 }
-
-
-def _account_options(user_id: int) -> dict[int, str]:
-    with db.session_scope() as session:
-        return {a.id: f"{a.name} ({a.currency})" for a in analytics.accounts_overview(session, user_id)}
 
 
 def _options(prefix: str, keys: tuple[str, ...] | list[str], locale: str) -> dict[str, str]:
@@ -75,16 +68,15 @@ def _builder(accounts: dict[int, str], user_id: int, locale: str, on_queued) -> 
             )
             fmt = _select(FORMATS, t("reports.format", locale), "8rem", value="xlsx")
 
-        def build() -> None:
-            with db.session_scope() as session:
-                today = analytics.account_today(session, user_id, account.value or [])
+        async def build() -> None:
+            today = await load(reports.account_today, user_id, list(account.value or []))
             since, until = resolve_preset(preset.value, today)
             try:
                 filters = Filters(account_ids=list(account.value or []), since=since, until=until)
             except InvalidFilters as exc:
                 ui.notify(str(exc), type="negative")
                 return
-            export(filters, fmt.value, level.value, list(dims.value or []))
+            await export(filters, fmt.value, level.value, list(dims.value or []))
             on_queued()
 
         ui.button(t("reports.build", locale), icon="summarize", on_click=build).props(
@@ -115,11 +107,10 @@ class _Recent:
         self.draw.refresh()
 
     @ui.refreshable_method
-    def draw(self) -> None:
+    async def draw(self) -> None:
         locale = self.locale
-        with db.session_scope() as session:
-            rows = reports.list_reports(session, self.user_id)
-        self.busy = any(r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) for r in rows)
+        rows = await load(reports.recent_reports, self.user_id)
+        self.busy = any(r.in_progress for r in rows)
         if not rows:
             ui.label(t("reports.recent.empty", locale)).classes("td-muted text-sm")
         for r in rows:
@@ -129,14 +120,14 @@ class _Recent:
                     color=STATUS_COLOR.get(r.status, "grey"),
                 )
                 ui.label(r.title).classes("text-sm")
-                if r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+                if r.in_progress:
                     ui.linear_progress(value=r.percent / 100, show_value=False).classes("w-40")
                     ui.label(f"{r.percent}%").classes("td-muted text-xs")
                 if r.error:
                     ui.label(r.error).classes("text-negative text-xs")
                 ui.space()
                 ui.label(format_datetime(r.created_at, locale)).classes("td-muted text-xs")
-                if r.status == ReportStatus.READY:
+                if r.ready:
                     ui.button(
                         t("reports.download", locale),
                         icon="download",
@@ -144,22 +135,18 @@ class _Recent:
                     ).props("flat dense no-caps")
 
 
-def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
+async def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
     @ui.refreshable
-    def listing() -> None:
-        with db.session_scope() as session:
-            rows = schedules.list_schedules(session, user_id)
-            zones = {r.id: schedules.row_zone(session, r) for r in rows}
+    async def listing() -> None:
+        rows = await load(reports.schedule_lines, user_id)
         if not rows:
             ui.label(t("reports.schedules.empty", locale)).classes("td-muted text-sm")
         for s in rows:
             with ui.row().classes("w-full items-center gap-3").mark("schedule-row"):
                 ui.label(s.name).classes("text-sm font-medium")
-                when = format_datetime(db.as_utc(s.next_run_at).astimezone(zones[s.id]), locale)
+                when = format_datetime(s.next_run_at, locale)
                 frequency = t(f"frequency.{s.frequency}", locale, default=s.frequency)
-                text = t(
-                    "reports.schedule.next", locale, frequency=frequency, when=when, zone=zones[s.id].key
-                )
+                text = t("reports.schedule.next", locale, frequency=frequency, when=when, zone=s.zone)
                 ui.label(text).classes("td-muted text-xs")
                 ui.label(s.email_to or t("reports.schedule.kept", locale)).classes("td-muted text-xs")
                 if s.last_error:
@@ -169,9 +156,8 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
                     "flat dense color=negative"
                 )
 
-    def remove(schedule_id: int) -> None:
-        with db.session_scope() as session:
-            schedules.delete_schedule(session, user_id, schedule_id)
+    async def remove(schedule_id: int) -> None:
+        await load(reports.delete_schedule, user_id, schedule_id)
         listing.refresh()
 
     with section_card(t("reports.schedules.title", locale)):
@@ -219,7 +205,7 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
             )
             keep = ui.checkbox(t("reports.schedule.keep", locale), value=True)
 
-        def add() -> None:
+        async def add() -> None:
             try:
                 # The preset gives the dates, resolved again at every build.
                 spec = ReportSpec.model_validate(
@@ -231,9 +217,7 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
                     weekday=weekday.value, day_of_month=day_of_month.value, hour=hour.value,
                     email_to=[e for e in (emails.value or "").split(",") if e.strip()], keep_on_page=keep.value,
                 )  # fmt: skip
-                with db.session_scope() as session:
-                    schedules.create_schedule(session, user_id, data)
-                schedules.register_tick()
+                await load(reports.create_schedule, user_id, data)
             except (ValueError, AccountNotFound) as exc:
                 ui.notify(str(exc).splitlines()[-1], type="negative")
                 return
@@ -243,24 +227,24 @@ def _schedules(accounts: dict[int, str], user_id: int, locale: str) -> None:
         ui.button(t("reports.schedule.add", locale), icon="event_repeat", on_click=add).props(
             "unelevated no-caps"
         ).mark("add-schedule")
-        listing()
+        await listing()
 
 
 def register() -> None:
     @ui.page("/reports", title="Reports · trafficdash")
-    def reports_page() -> None:
-        user = page_user()
+    async def reports_page() -> None:
+        user = await page_user()
         if user is None:
             ui.navigate.to("/login?next=/reports")
             return
         locale = current_locale()
         ui.add_css(_FORM_CSS)
-        with frame(t("nav.Reports", locale)):
-            accounts = _account_options(user.id)  # one query for both forms
+        async with frame(t("nav.Reports", locale), user):
+            accounts = await load(reports.account_options, user.id)  # one query for both forms
             recent = _Recent(user.id, locale)
             _builder(accounts, user.id, locale, recent.queued)
             with section_card(t("reports.recent.title", locale)):
-                recent.draw()
-            _schedules(accounts, user.id, locale)
+                await recent.draw()
+            await _schedules(accounts, user.id, locale)
         # Queued builds move on their own: redraw while any is in progress.
         ui.timer(2.0, recent.tick)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from trafficdash import db
-from trafficdash.auth import api_tokens, workspaces
-from trafficdash.auth.access import is_admin, visible_accounts
-from trafficdash.auth.connections import connection_state
+from trafficdash.auth.workspaces import InvalidInvitation
 from trafficdash.i18n import format_date, t
-from trafficdash.models import User
+from trafficdash.services import settings
+from trafficdash.services.users import PageUser, user_is_admin
 from trafficdash.ui.components.connection_banner import RECONNECT_URL, connection_message
 from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.frame import frame
+from trafficdash.ui.io import load
 from trafficdash.ui.session_user import page_user
 
 STATUS_LOOK = {  # icon, colour, label key
@@ -23,11 +22,10 @@ STATUS_LOOK = {  # icon, colour, label key
 }
 
 
-def _connection_section(user: User, admin: bool) -> None:
-    state = connection_state(user)
+async def _connection_section(user: PageUser, admin: bool) -> None:
+    state = user.connection
     icon, color, label = STATUS_LOOK.get(state.status, STATUS_LOOK["not_connected"])
-    with db.session_scope() as session:
-        accounts = [a.name or a.act_id for a in visible_accounts(session, user.id)]
+    accounts = await load(settings.account_names, user.id)
     with section_card(t("settings.connection.title"), t("settings.connection.text")):
         with ui.row().classes("items-center gap-3").mark("connection-status"):
             ui.icon(icon, size="28px").props(f"color={color}")
@@ -45,12 +43,10 @@ def _connection_section(user: User, admin: bool) -> None:
             )
 
 
-def _tokens_section(user_id: int, admin: bool) -> None:
+async def _tokens_section(user_id: int, admin: bool) -> None:
     @ui.refreshable
-    def token_list() -> None:
-        with db.session_scope() as session:
-            user = session.get(User, user_id)
-            tokens = api_tokens.list_tokens(session, user) if user else []
+    async def token_list() -> None:
+        tokens = await load(settings.tokens, user_id)
         if not tokens:
             ui.label(t("settings.tokens.none")).classes("td-muted text-sm")
         for token in tokens:
@@ -67,20 +63,15 @@ def _tokens_section(user_id: int, admin: bool) -> None:
                         "flat dense no-caps color=negative"
                     )
 
-    def revoke(token_id: int) -> None:
-        with db.session_scope() as session:
-            user = session.get(User, user_id)
-            if user is not None:
-                api_tokens.revoke(session, user, token_id)
+    async def revoke(token_id: int) -> None:
+        await load(settings.revoke_token, user_id, token_id)
         ui.notify(t("settings.tokens.revoked_toast"))
         token_list.refresh()
 
-    def create() -> None:
-        with db.session_scope() as session:
-            user = session.get(User, user_id)
-            if user is None:
-                return
-            _, plain = api_tokens.create_token(session, user, name.value or "")
+    async def create() -> None:
+        plain = await load(settings.create_token, user_id, name.value or "")
+        if plain is None:
+            return
         name.value = ""
         with ui.dialog() as dialog, ui.card().classes("td-card p-6 gap-3"):
             ui.label(t("settings.tokens.new")).classes("text-lg font-semibold")
@@ -99,18 +90,16 @@ def _tokens_section(user_id: int, admin: bool) -> None:
                 ui.button(t("settings.tokens.create"), icon="key", on_click=create).props(
                     "unelevated no-caps"
                 )
-        token_list()
+        await token_list()
 
 
-def _team_section(user_id: int, admin: bool) -> None:
+async def _team_section(user_id: int, admin: bool) -> None:
     @ui.refreshable
-    def member_list() -> None:
-        with db.session_scope() as session:
-            user = session.get(User, user_id)
-            rows = workspaces.members(session, user) if user else []
-            mine = workspaces.memberships(session, user) if user else []
-        for workspace, role in mine:
-            ui.label(t(f"settings.team.you_are.{role}", workspace=workspace.name)).classes("text-sm")
+    async def member_list() -> None:
+        team = await load(settings.team, user_id)
+        rows = team.members
+        for workspace, role in team.memberships:
+            ui.label(t(f"settings.team.you_are.{role}", workspace=workspace)).classes("text-sm")
         if not rows:
             ui.label(t("settings.team.none")).classes("td-muted text-sm")
         for member in rows:
@@ -126,21 +115,14 @@ def _team_section(user_id: int, admin: bool) -> None:
                         "flat dense no-caps color=negative"
                     )
 
-    def remove(member_id: int) -> None:
-        with db.session_scope() as session:
-            user = session.get(User, user_id)
-            if user is not None:
-                workspaces.remove(session, user, member_id)
+    async def remove(member_id: int) -> None:
+        await load(settings.remove_member, user_id, member_id)
         member_list.refresh()
 
-    def invite() -> None:
+    async def invite() -> None:
         try:
-            with db.session_scope() as session:
-                user = session.get(User, user_id)
-                if user is None:
-                    return
-                workspaces.invite(session, user, email.value or "", role.value)
-        except workspaces.InvalidInvitation as exc:
+            await load(settings.invite, user_id, email.value or "", role.value)
+        except InvalidInvitation as exc:
             ui.notify(str(exc), type="negative")
             return
         ui.notify(t("settings.team.invited", email=email.value))
@@ -157,19 +139,18 @@ def _team_section(user_id: int, admin: bool) -> None:
                 ui.button(t("settings.team.invite"), icon="person_add", on_click=invite).props(
                     "unelevated no-caps"
                 )
-        member_list()
+        await member_list()
 
 
 def register() -> None:
     @ui.page("/settings", title="Settings · trafficdash")
-    def settings_page() -> None:
-        user = page_user()
+    async def settings_page() -> None:
+        user = await page_user()
         if user is None:  # the sign-in guard normally redirects first
             ui.navigate.to("/login?next=/settings")
             return
-        with db.session_scope() as session:
-            admin = is_admin(session, user.id)
-        with frame(t("nav.Settings")):
-            _connection_section(user, admin)
-            _tokens_section(user.id, admin)
-            _team_section(user.id, admin)
+        admin = await load(user_is_admin, user.id)
+        async with frame(t("nav.Settings"), user):
+            await _connection_section(user, admin)
+            await _tokens_section(user.id, admin)
+            await _team_section(user.id, admin)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
-from trafficdash import db
-from trafficdash.auth.access import AccountNotFound, NotAdmin, require_admin
+from trafficdash.auth.access import AccountNotFound, NotAdmin
 from trafficdash.i18n import NO_VALUE, current_locale, format_number, t
-from trafficdash.jobs import status as sync_status
 from trafficdash.jobs.schedules import InvalidSchedule
-from trafficdash.models.schedules import INTERVAL_CHOICES_MINUTES
+from trafficdash.services import syncs
+from trafficdash.services.syncs import INTERVAL_CHOICES_MINUTES
 from trafficdash.ui.account_time import account_time
 from trafficdash.ui.components.section_card import section_card
 from trafficdash.ui.components.sync_button import on_synced, sync_button
 from trafficdash.ui.components.table_texts import localize_table
 from trafficdash.ui.frame import frame
+from trafficdash.ui.io import load
 from trafficdash.ui.session_user import login_redirect, page_user
 
 STATUS_COLORS = {"succeeded": "positive", "failed": "negative", "abandoned": "warning", "running": "info"}
@@ -35,39 +35,16 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def _history(user_id: int) -> list[sync_status.RunStatus]:
-    with db.session_scope() as session:
-        return sync_status.history(session, user_id, limit=50)
-
-
-def _schedules(user_id: int) -> list[sync_status.ScheduleOut]:
-    with db.session_scope() as session:
-        return sync_status.schedule_list(session, user_id)
-
-
-def _save_schedule(user_id: int, account_id: int, interval: int, nightly: bool, hour: int) -> None:
-    with db.session_scope() as session:
-        require_admin(session, user_id, [account_id], what="sync schedules")
-        sync_status.update_schedule(
-            session,
-            user_id,
-            account_id,
-            interval_minutes=interval,
-            nightly_enabled=nightly,
-            nightly_hour=hour,
-        )
-
-
 class SyncPage:
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
-        self.runs: list[sync_status.RunStatus] = []
-        self.schedule_rows: list[sync_status.ScheduleOut] = []
+        self.runs: list[syncs.RunStatus] = []
+        self.schedule_rows: list[syncs.ScheduleOut] = []
         self.selected: list[int] = []
 
     async def load(self) -> None:
-        self.runs = await run.io_bound(_history, self.user_id)
-        self.schedule_rows = await run.io_bound(_schedules, self.user_id)
+        self.runs = await load(syncs.history, self.user_id)
+        self.schedule_rows = await load(syncs.schedules, self.user_id)
         self.history.refresh()
         self.schedules.refresh()
 
@@ -133,9 +110,7 @@ class SyncPage:
 
                 async def save(_=None, account_id=row.account_id, f=frequency, n=nightly, h=hour) -> None:
                     try:
-                        await run.io_bound(
-                            _save_schedule, self.user_id, account_id, f.value, n.value, h.value
-                        )
+                        await load(syncs.save_schedule, self.user_id, account_id, f.value, n.value, h.value)
                     except (AccountNotFound, NotAdmin, InvalidSchedule) as exc:
                         ui.notify(str(exc), type="negative")
                         return
@@ -224,11 +199,13 @@ class SyncPage:
 def register() -> None:
     @ui.page("/sync", title="Sync · trafficdash")
     async def sync_page():
-        user = page_user()
+        user = await page_user()
         if user is None:
             return login_redirect("/sync")
         page = SyncPage(user.id)
-        with frame(t("nav.Sync")):  # the frame draws the header's "Sync now" on every signed-in page
+        async with frame(
+            t("nav.Sync"), user
+        ):  # the frame draws the header's "Sync now" on every signed-in page
             page.render()
         on_synced(page.load)
         await page.load()

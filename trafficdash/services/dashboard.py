@@ -1,6 +1,5 @@
-"""What the pages fetch, in one session per load, from the analytics service only (the same
-functions the API answers from). Run in a worker thread (``run.io_bound``) so the event loop
-keeps serving other browsers while the database works."""
+"""What the dashboard pages fetch, in one session per load, from the analytics service only (the
+same functions the API answers from). Pages call these through ``ui.io.load`` (a worker thread)."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from trafficdash.analytics.schemas import (
     Filters,
     Summary,
 )
+from trafficdash.sync.runs import first_sync_in_progress
 
 TOP_CAMPAIGNS = 5
 
@@ -31,8 +31,6 @@ def _first(items: list, currency: str | None):
 
 def first_sync_percent(account_ids: list[int]) -> int | None:
     """Progress of a first sync still filling these (already access-scoped) accounts, if any."""
-    from trafficdash.sync.runs import first_sync_in_progress
-
     with db.session_scope() as session:
         run = first_sync_in_progress(session, account_ids)
         return run.percent if run is not None else None
