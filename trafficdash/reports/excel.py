@@ -51,8 +51,8 @@ _DECIMAL = "#,##0.00"
 _PERCENT = "0.00%"
 _CHANGE = "+0.0%;-0.0%;0.0%"
 _RATIO = "0.00"
-_DATE = {"en": "yyyy-mm-dd", "pt_BR": "dd/mm/yyyy"}
-_DATETIME = {"en": "yyyy-mm-dd hh:mm", "pt_BR": "dd/mm/yyyy hh:mm"}
+_DATE = {"en": "yyyy-mm-dd", "pt_BR": "dd/mm/yyyy", "es_419": "dd/mm/yyyy"}
+_DATETIME = {"en": "yyyy-mm-dd hh:mm", "pt_BR": "dd/mm/yyyy hh:mm", "es_419": "dd/mm/yyyy hh:mm"}
 KPI_KIND = {
     "spend": "money",
     "impressions": "int",
