@@ -12,6 +12,7 @@ from tests.alerts.conftest import NOW
 from tests.alerts.helpers import TODAY, evaluate, execute, rebuild, rule_from
 from trafficdash import db
 from trafficdash.alerts import anomalies, pacing, service, wording
+from trafficdash.i18n import format_date
 from trafficdash.models import Alert, AlertDelivery
 
 PT_WEEKDAYS = (
@@ -162,8 +163,8 @@ def test_anomalies_find_an_injected_spike_on_instagram_reels(data):
     title, text = wording.alert_wording(spend, "BRL", "pt_BR")
     assert title == "Gasto fora do normal em Instagram · Reels"
     assert text == (
-        f"Gasto em Instagram · Reels: 5,1x o habitual {PT_WEEKDAYS[day.weekday()]} (R$ 1.367,20 em "
-        f"{day:%d/%m/%Y}; R$ 268,57 é a mediana {PT_WEEKDAYS[day.weekday()]} nas últimas 6 semanas)."
+        f"Gasto em Instagram · Reels: 5,1x o habitual {PT_WEEKDAYS[day.weekday()]} (R$\u00a01.367,20 em "
+        f"{format_date(day, 'pt_BR')}; R$\u00a0268,57 é a mediana {PT_WEEKDAYS[day.weekday()]} nas últimas 6 semanas)."
     ), text
     assert all(wording._resaid(a, "BRL", "en") == (a.title, a.message) for a in found)
     assert len(spend.values["history"]) == anomalies.WEEKS

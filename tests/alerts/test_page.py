@@ -36,7 +36,7 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     await user.should_see(content="Última avaliação")  # and the firing rule's line, said the same way
     rule_line = next(e.text for e in user.find(content="Última avaliação").elements)
     assert rule_line.endswith(": Loja Brasil: ROAS em 0,65x (limite: 1,00x)."), rule_line
-    await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos R$ 50,00)")
+    await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos R$\u00a050,00)")
 
 
 async def test_alerts_page_sends_anonymous_visitors_to_sign_in(user: SimUser) -> None:

@@ -116,7 +116,7 @@ def test_amounts_read_as_money_in_the_accounts_currency() -> None:
         "Today the campaign spent at least $20.00 and converted nothing."
     )
     assert template_description(no_conversions, "BRL", "pt_BR") == (
-        "Hoje a campanha gastou pelo menos R$ 20,00 e não converteu nada."
+        "Hoje a campanha gastou pelo menos R$\u00a020,00 e não converteu nada."
     )
     assert template_description(no_conversions, None, "en") == (
         "Today the campaign spent at least 20 and converted nothing."

@@ -42,8 +42,8 @@ def test_a_pacing_alert_in_portuguese(data) -> None:
     alert = _stored(obs, "pacing", "spend")
     _, text = wording.alert_wording(alert, "BRL", "pt_BR")
     assert text == (
-        "[Sales] Lookalike 1% 01 (campanha, orçamento diário de R$ 1.549,00): gastou R$ 700,14 contra "
-        "R$ 774,50 esperados até agora, 9,60% abaixo do planejado; projeção de R$ 1.400,28 até o fim do dia."
+        "[Sales] Lookalike 1% 01 (campanha, orçamento diário de R$\u00a01.549,00): gastou R$\u00a0700,14 contra "
+        "R$\u00a0774,50 esperados até agora, 9,60% abaixo do planejado; projeção de R$\u00a01.400,28 até o fim do dia."
     )
     assert wording._resaid(alert, "BRL", "en") == (alert.title, alert.message)
 
@@ -58,7 +58,7 @@ def test_a_change_alert_in_portuguese() -> None:
     obs = Observation("campaign:1", "Summer", 1, holds, "CPA up: Summer", f"Summer: {text}.", values)
     alert = _stored(obs, "rule", "cpa")
     _, said = wording.alert_wording(alert, "USD", "pt_BR")
-    assert said == "Summer: CPA em US$ 52,50, 50,00% acima da referência de US$ 35,00."
+    assert said == "Summer: CPA em US$\u00a052,50, 50,00% acima da referência de US$\u00a035,00."
     assert wording._resaid(alert, "USD", "en") == (alert.title, alert.message)
 
 
@@ -79,7 +79,7 @@ def test_a_reader_in_portuguese_sees_the_difference_that_made_it_fire() -> None:
     assert holds and values["value"] == "1.75"  # rounded for display elsewhere; the exact one is kept too
     obs = Observation("account:1", "Loja", None, holds, "CPC: Loja", f"Loja: {text}.", values)
     _, said = wording.alert_wording(_stored(obs, "rule", "cpc"), "BRL", "pt_BR")
-    assert said == "Loja: CPC em R$ 1,7540 (limite: R$ 1,7500)."
+    assert said == "Loja: CPC em R$\u00a01,7540 (limite: R$\u00a01,7500)."
 
 
 def test_a_firing_rule_line_shows_three_alerts_and_counts_the_rest(data) -> None:

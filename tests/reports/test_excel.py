@@ -44,8 +44,8 @@ def test_workbook_structure_and_summary_match_the_api(client: TestClient) -> Non
     texts = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r[0]}
     assert texts["Currency"] == "USD"
     assert "Store One (101)" in texts["Ad accounts"] and "Store Two (102)" in texts["Ad accounts"]
-    assert texts["Date range"] == "Jan 8, 2024 – Jan 14, 2024"
-    assert texts["Comparison range"] == "Jan 1, 2024 – Jan 7, 2024"
+    assert texts["Date range"] == "Jan 8\u2009–\u200914, 2024"
+    assert texts["Comparison range"] == "Jan 1\u2009–\u20097, 2024"
     api = client.get("/api/insights/summary", params={**WEEK2, "account_id": "101,102"}).json()["groups"][0]
     spend_row = next(r for r in summary.iter_rows() if r[0].value == "Amount spent")
     assert close(spend_row[1].value, Decimal(api["kpis"]["spend"]["value"]))

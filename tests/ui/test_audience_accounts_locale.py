@@ -11,7 +11,7 @@ from tests.ui.conftest import World, open_as, settled
 from trafficdash import db
 from trafficdash.analytics import service
 from trafficdash.analytics.schemas import Filters
-from trafficdash.i18n import format_money
+from trafficdash.i18n import format_money, format_time
 from trafficdash.i18n.metric_format import format_metric
 from trafficdash.models import AdAccount
 
@@ -60,11 +60,12 @@ async def test_accounts_page_shows_currency_timezone_and_freshness(user: User, w
     await user.should_see("Loja")
     await user.should_not_see("Bob's")
     await user.should_see("America/Sao_Paulo")
-    await user.should_see("3 h ago")
+    await user.should_see("3 hours ago")
     # The last sync in the account's time zone (as its schedule and the Sync page show times).
     local = synced.astimezone(ZoneInfo("America/Sao_Paulo"))
     shown = [e.text for e in user.find(marker="account-last-sync").elements]
-    assert f"{local:%H:%M}" in " ".join(shown) and f"{synced:%H:%M}" not in " ".join(shown)
+    assert format_time(local, "en") in " ".join(shown)
+    assert format_time(synced, "en") not in " ".join(shown)
     await user.should_see("Never synced")
     await user.should_see("BRL")
 
@@ -95,8 +96,8 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
         kpis = service.summary(session, world.ana.id, Filters(currency="BRL", **WEEK2)).groups[0].kpis
     spend = user.find(marker="kpi-value-spend").elements.pop().text
     assert spend == format_metric("spend", kpis["spend"].value, "BRL", "pt_BR")
-    assert spend.startswith("R$ ") and "," in spend
-    await user.should_see("08/01/2024")  # the range, in Brazilian date order
+    assert spend.startswith("R$\u00a0") and "," in spend  # never wraps between symbol and amount
+    await user.should_see("8\u2009–\u200914 de jan. de 2024")  # the range, as CLDR says it in pt-BR
     await user.open("/campaigns")
     await user.should_see("Campanhas")
     await user.open("/sync")
@@ -108,6 +109,13 @@ async def test_locale_switch_translates_and_formats(user: User, world: World) ->
     await user.open("/settings")
     for text in ("Conexão com o Facebook", "Tokens pessoais de API", "Equipe", "Configurações"):
         await user.should_see(text)
+    user.find(marker="locale-switch").elements.pop().set_value("es_419")
+    await user.open("/")
+    for text in ("Importe gastado", "Resumen", "Campañas principales"):
+        await user.should_see(text)
+    spend = user.find(marker="kpi-value-spend").elements.pop().text
+    assert spend == format_metric("spend", kpis["spend"].value, "BRL", "es_419")
+    assert spend.startswith("BRL\u00a0") and "." in spend
     user.find(marker="locale-switch").elements.pop().set_value("en")
     await user.open("/campaigns")
     await user.should_see("Campaigns")

@@ -12,28 +12,38 @@ from trafficdash.i18n import (
     normalize_locale,
     t,
 )
-from trafficdash.i18n.messages import MESSAGES
 from trafficdash.i18n.metric_format import format_metric
 
-
-def test_both_locales_have_every_message() -> None:
-    assert set(MESSAGES["en"]) == set(MESSAGES["pt_BR"])
-    for key, text in MESSAGES["en"].items():
-        assert text.count("{") == MESSAGES["pt_BR"][key].count("{"), key
+NBSP = "\u00a0"
 
 
 @pytest.mark.parametrize(
     ("value", "currency", "locale", "expected"),
     [
-        (Decimal("1234.56"), "BRL", "pt_BR", "R$ 1.234,56"),
+        # pt-BR keeps the symbol and the amount together: "R$ 50,00" never wraps
+        (Decimal("1234.56"), "BRL", "pt_BR", f"R${NBSP}1.234,56"),
         (Decimal("1234.56"), "USD", "en", "$1,234.56"),
-        (Decimal("1234.56"), "USD", "pt-BR", "US$ 1.234,56"),
+        (Decimal("1234.56"), "USD", "pt-BR", f"US${NBSP}1.234,56"),
         (Decimal("1234.56"), "BRL", "en", "R$1,234.56"),
-        (Decimal("0.005"), "USD", "en", "$0.01"),  # half-up, like Meta's reports
+        (Decimal("1234.56"), "MXN", "es_419", f"MXN{NBSP}1,234.56"),
+        (Decimal("1234.56"), "ARS", "es-AR", f"ARS{NBSP}1,234.56"),
+        (
+            Decimal("0.005"),
+            "USD",
+            "en",
+            "$0.01",
+        ),  # half-up, like Meta's reports (Babel alone rounds half-even)
+        (Decimal("0.125"), "USD", "en", "$0.13"),
         (Decimal("-0.004"), "USD", "en", "$0.00"),
-        (Decimal("-12.5"), "EUR", "pt_BR", "-€ 12,50"),
+        (Decimal("-12.5"), "EUR", "pt_BR", f"-€{NBSP}12,50"),
         (Decimal("1234567"), "JPY", "en", "¥1,234,567"),
-        (Decimal("3"), "CHF", "en", "CHF 3.00"),
+        (Decimal("3"), "CHF", "en", f"CHF{NBSP}3.00"),  # CLDR spacing for a symbol made of letters
+        # Meta's whole-unit currencies show no decimals in every locale
+        (Decimal("150000"), "KRW", "pt_BR", f"₩{NBSP}150.000"),
+        (Decimal("12500.4"), "CLP", "es_419", f"CLP{NBSP}12,500"),
+        (Decimal("98765"), "COP", "en", f"COP{NBSP}98,765"),
+        (Decimal("4500"), "HUF", "en", f"HUF{NBSP}4,500"),
+        (Decimal("12.345"), "KWD", "en", f"KWD{NBSP}12.35"),  # Meta bills KWD in hundredths, not ISO's 3
         (None, "USD", "en", "—"),
     ],
 )
@@ -54,9 +64,34 @@ def test_numbers_percent_dates() -> None:
     assert format_change_percent(Decimal("5"), "en") == "+5.0%"
     assert format_change_percent(Decimal("-5"), "pt_BR") == "-5,0%"
     assert format_percent(None, "en") == "—"
+    assert format_percent(Decimal("12.35"), "es_419") == "12.4%"
+    assert format_number(1234567, "es_419") == "1,234,567"
     assert format_date(date(2026, 11, 20), "en") == "Nov 20, 2026"
-    assert format_date(date(2026, 11, 20), "pt_BR") == "20/11/2026"
-    assert format_date(date(2026, 11, 20), "pt_BR", short=True) == "20 nov"
+    assert format_date(date(2026, 11, 20), "pt_BR") == "20 de nov. de 2026"
+    assert format_date(date(2026, 11, 20), "es_419") == "20 nov 2026"
+    assert format_date(date(2026, 11, 20), "pt_BR", short=True) == "20 de nov."
+    assert format_date(date(2026, 11, 20), "en", short=True) == "Nov 20"
+
+
+def test_ranges_and_moments_read_as_cldr_says() -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from trafficdash.i18n import format_date_range, format_datetime, format_time_ago
+
+    week = (date(2026, 11, 1), date(2026, 11, 7))
+    assert format_date_range(*week, "en") == "Nov 1\u2009–\u20097, 2026"
+    assert format_date_range(*week, "pt_BR") == "1\u2009–\u20097 de nov. de 2026"
+    assert (
+        format_date_range(date(2026, 12, 28), date(2027, 1, 3), "en")
+        == "Dec 28, 2026\u2009–\u2009Jan 3, 2027"
+    )
+    assert format_date_range(week[0], week[0], "en") == "Nov 1, 2026"
+    moment = datetime(2026, 11, 20, 18, 4, tzinfo=UTC).astimezone(ZoneInfo("America/Sao_Paulo"))
+    assert format_datetime(moment, "pt_BR") == "20 de nov. de 2026 15:04"  # in the moment's own zone
+    assert format_datetime(moment, "en") == "Nov 20, 2026, 3:04\u202fPM"
+    assert format_time_ago(timedelta(hours=3.2), "es_419") == "hace 3 horas"
+    assert format_time_ago(timedelta(seconds=20), "en") is None
 
 
 def test_metric_formats() -> None:
@@ -66,14 +101,28 @@ def test_metric_formats() -> None:
     assert format_metric("conversions", Decimal("7"), "USD", "en") == "7"
     assert format_metric("conversions", Decimal("7.5"), "USD", "en") == "7.50"
     assert format_metric("impressions", 1234567, "USD", "pt_BR") == "1.234.567"
+    assert format_metric("cpc", Decimal("1.754"), "BRL", "pt_BR", precise=True) == f"R${NBSP}1,7540"
 
 
 def test_t_falls_back_and_fills_placeholders() -> None:
     assert t("kpi.spend", "pt_BR") == "Valor gasto"
     assert t("filters.all_currency", "en", currency="BRL") == "All BRL accounts"
+    assert t("kpi.spend", "es_419") == "Importe gastado"
+    assert t("filters.all_currency", "es-MX", currency="MXN") == "Todas las cuentas en MXN"
     assert t("no.such.key", "pt_BR", default="Fallback") == "Fallback"
     assert normalize_locale("pt-BR") == "pt_BR"
+    assert normalize_locale("es-AR") == "es_419"
     assert normalize_locale("de") == "en"
+
+
+def test_counted_messages_follow_each_languages_plural_rules() -> None:
+    from trafficdash.i18n import tn
+
+    assert tn("alerts.open_count", 1, "en") == "1 open alert"
+    assert tn("alerts.open_count", 0, "en") == "0 open alerts"
+    assert tn("alerts.open_count", 0, "pt_BR") == "0 alerta aberto"  # CLDR: 0 and 1 are singular in pt
+    assert tn("alerts.open_count", 2, "pt_BR") == "2 alertas abertos"
+    assert tn("alerts.open_count", 1_000_000, "es_419") == "1000000 alertas abiertas"  # "many" falls back
 
 
 def test_connection_sentences_in_both_languages() -> None:
@@ -112,6 +161,8 @@ def test_connection_sentences_in_both_languages() -> None:
         ("pt;q=0, en", "en"),
         ("", None),
         ("en;q=abc,pt", "pt_BR"),
+        ("es-MX,es;q=0.9,en;q=0.8", "es_419"),
+        ("es-ES", "es_419"),
     ],
 )
 def test_a_first_visit_gets_the_browsers_language(header: str, expected: str | None) -> None:
@@ -126,7 +177,7 @@ def test_breakdown_values_read_in_both_languages() -> None:
     assert breakdown_label("device", "mobile_app") == "Mobile app"
     assert breakdown_label("device", "mobile_app", "", "pt_BR") == "App para celular"
     assert breakdown_label("country", "br", "", "pt_BR") == "Brasil"
-    assert breakdown_label("country", "ZZ", "", "pt_BR") == "ZZ"  # an unknown code stays a code
+    assert breakdown_label("country", "QQ", "", "pt_BR") == "QQ"  # an unknown code stays a code
     assert breakdown_label("country", "PY", "", "pt-BR") == "Paraguai"  # either spelling of the locale
     assert breakdown_label("country", "", "", "pt_BR") == "Desconhecido"
     assert breakdown_label("age_gender", "25-34", "female", "pt_BR") == "25-34 · feminino"
@@ -136,6 +187,9 @@ def test_breakdown_values_read_in_both_languages() -> None:
         == "Facebook · Coluna da direita"
     )
     assert breakdown_label("placement", "facebook", "right_hand_column") == "Facebook · Right column"
+    assert breakdown_label("device", "desktop", "", "es_419") == "Computadora"
+    assert breakdown_label("country", "DE", "", "es_419") == "Alemania"
+    assert breakdown_label("country", "KE", "", "pt_BR") == "Quênia"  # every country CLDR names
 
 
 def test_data_freshness_reads_naturally() -> None:
@@ -143,9 +197,10 @@ def test_data_freshness_reads_naturally() -> None:
 
     assert freshness_text(0.001, "en") == "just now"
     assert freshness_text(0.001, "pt_BR") == "agora mesmo"
-    assert freshness_text(0.5, "pt_BR") == "há 30 min"
-    assert freshness_text(3.2, "en") == "3 h ago"
-    assert freshness_text(72, "en") == "3 d ago"
+    assert freshness_text(0.5, "pt_BR") == "há 30 minutos"
+    assert freshness_text(3.2, "en") == "3 hours ago"
+    assert freshness_text(72, "en") == "3 days ago"
+    assert freshness_text(26, "es_419") == "hace 1 día"
     assert freshness_text(None, "en") == "Never synced"
 
 

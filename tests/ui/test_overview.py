@@ -81,7 +81,7 @@ async def test_preset_resolves_in_the_account_time_zone(
     user.find(marker="preset-last_7d").click()
     await settled(user)
     await user.should_see(marker="kpi-grid")
-    await user.should_see("Last 7 days · Jan 8, 2024 – Jan 14, 2024")
+    await user.should_see("Last 7 days · Jan 8\u2009–\u200914, 2024")
     expected = summary_of(world.ana.id, currency="USD", since=date(2024, 1, 8), until=date(2024, 1, 14))
     assert shown(user, "kpi-value-spend") == format_metric("spend", expected.kpis["spend"].value, "USD", "en")
     stored = app.storage._users[_browser_session_id(user)][STORAGE_KEY]
@@ -94,7 +94,7 @@ async def test_custom_range(user: User, world: World) -> None:
     user.find(marker="custom-range").elements.pop().set_value({"from": "2024-01-01", "to": "2024-01-03"})
     user.find(marker="apply-custom").click()
     await settled(user)
-    await user.should_see("Custom · Jan 1, 2024 – Jan 3, 2024")
+    await user.should_see("Custom · Jan 1\u2009–\u20093, 2024")
     expected = summary_of(world.ana.id, currency="USD", since=date(2024, 1, 1), until=date(2024, 1, 3))
     assert shown(user, "kpi-value-spend") == format_metric("spend", expected.kpis["spend"].value, "USD", "en")
 

@@ -24,6 +24,7 @@ from requests import RequestException
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from trafficdash import currencies
 from trafficdash.auth.crypto import TokenDecryptionError, decrypt_token, encrypt_token
 from trafficdash.auth.redaction import install_log_redaction, redact
 from trafficdash.db import utcnow
@@ -54,10 +55,6 @@ ACCOUNT_FIELDS = [
     "amount_spent",
     "attribution_spec",
 ]
-# Meta reports amount_spent in the currency's smallest unit; these currencies have no cents.
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "TWD", "VND"}
-)
 HTTP_TIMEOUT_SECONDS = 30
 
 
@@ -237,10 +234,9 @@ def _attribution_setting(spec: Any) -> str | None:
 
 def _amount(raw: Any, currency: str) -> Decimal:
     try:
-        minor = Decimal(str(raw or 0))
+        return currencies.from_minor_units(raw or 0, currency) or Decimal(0)
     except ArithmeticError:
         return Decimal(0)
-    return minor if currency in ZERO_DECIMAL_CURRENCIES else minor / 100
 
 
 def _upsert_accounts(session: Session, user: User, accounts: list[dict[str, Any]]) -> list[AdAccount]:

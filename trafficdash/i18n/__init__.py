@@ -1,13 +1,17 @@
-"""English and Brazilian Portuguese: messages (``t``) and locale-aware number/money/date formats."""
+"""English, Brazilian Portuguese and Latin American Spanish: messages (``t``, from the gettext
+catalogues) and CLDR number/money/date formats (Babel)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from trafficdash.i18n.catalogue import lookup
 from trafficdash.i18n.formatting import (
     NO_VALUE,
+    babel_locale,
     currency_decimals,
     currency_symbol,
+    decimal_symbol,
     format_change_percent,
     format_date,
     format_date_range,
@@ -16,6 +20,8 @@ from trafficdash.i18n.formatting import (
     format_number,
     format_percent,
     format_ratio,
+    format_time,
+    format_time_ago,
 )
 from trafficdash.i18n.locales import (
     DEFAULT_LOCALE,
@@ -25,7 +31,6 @@ from trafficdash.i18n.locales import (
     normalize_locale,
     set_locale,
 )
-from trafficdash.i18n.messages import MESSAGES
 
 
 def t(key: str, locale: str | None = None, *, default: str | None = None, **params: Any) -> str:
@@ -35,13 +40,17 @@ def t(key: str, locale: str | None = None, *, default: str | None = None, **para
     translation shows up as readable text instead of an error.
     """
     loc = normalize_locale(locale)
-    text = MESSAGES[loc].get(key) or MESSAGES[DEFAULT_LOCALE].get(key) or default or key
+    text = lookup(key, loc) or lookup(key, DEFAULT_LOCALE) or default or key
     return text.format(**params) if params else text
 
 
 def tn(key: str, count: int, locale: str | None = None, **params: Any) -> str:
-    """``t`` with a count: ``key.one`` for exactly one, else ``key.other`` (both locales pluralise so)."""
-    return t(f"{key}.{'one' if count == 1 else 'other'}", locale, count=count, **params)
+    """``t`` with a count: ``key.<CLDR plural category>`` ("one", "many", ...), else ``key.other``."""
+    loc = normalize_locale(locale)
+    category = babel_locale(loc).plural_form(count)
+    if lookup(f"{key}.{category}", loc) is None:
+        category = "other"
+    return t(f"{key}.{category}", loc, count=count, **params)
 
 
 __all__ = [
@@ -51,6 +60,7 @@ __all__ = [
     "currency_decimals",
     "currency_symbol",
     "current_locale",
+    "decimal_symbol",
     "format_change_percent",
     "format_date",
     "format_date_range",
@@ -59,6 +69,8 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_ratio",
+    "format_time",
+    "format_time_ago",
     "html_lang",
     "normalize_locale",
     "set_locale",

@@ -1,55 +1,33 @@
-"""Locale-aware, Decimal-exact formatting of money, counts, percents and dates.
+"""Locale-aware, Decimal-exact formatting of money, counts, percents, dates and relative times.
 
-Babel is not a dependency, so the few formats the dashboard needs are written out here:
-en uses "$1,234.56" / "1,234" / "12.3%" / "Nov 20, 2026"; pt-BR uses "R$ 1.234,56" /
-"1.234" / "12,3%" / "20/11/2026". ``None`` (a ratio without a denominator) is always "—".
+The patterns, symbols, separators and month names are CLDR's, through Babel; this module adds
+only what CLDR leaves to the caller: amounts are rounded half-up (as Meta's reports round)
+before Babel sees them, money shows the decimals Meta bills the currency in, and an alphabetic
+currency symbol is kept apart from the digits by a non-breaking space (CLDR's currency-spacing
+rule, which Babel does not apply). ``None`` (a ratio without a denominator) is always "—".
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import copy
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
+from babel import Locale, dates, numbers
+
+from trafficdash import currencies
 from trafficdash.i18n.locales import DEFAULT_LOCALE, normalize_locale
 
 NO_VALUE = "—"
+NBSP = "\u00a0"
 
 Numeric = Decimal | int | float | str
 
-_SEPARATORS = {"en": (",", "."), "pt_BR": (".", ",")}  # (thousands, decimal)
 
-# Symbols per display locale; a currency missing here is shown by its ISO code.
-_SYMBOLS: dict[str, dict[str, str]] = {
-    "en": {
-        "USD": "$",
-        "BRL": "R$",
-        "EUR": "€",
-        "GBP": "£",
-        "JPY": "¥",
-        "CAD": "CA$",
-        "AUD": "A$",
-        "MXN": "MX$",
-        "INR": "₹",
-    },
-    "pt_BR": {
-        "USD": "US$",
-        "BRL": "R$",
-        "EUR": "€",
-        "GBP": "£",
-        "JPY": "JP¥",
-        "CAD": "CA$",
-        "AUD": "AU$",
-        "MXN": "MX$",
-        "INR": "₹",
-    },
-}
-# Currencies Meta bills without minor units.
-_ZERO_DECIMAL = {"JPY", "KRW", "CLP", "VND", "PYG", "ISK", "HUF", "TWD", "IDR", "COP", "CRC"}
-
-_MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-    "pt_BR": ["jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"],
-}
+@lru_cache(maxsize=16)
+def babel_locale(locale: str | None = None) -> Locale:
+    return Locale.parse(normalize_locale(locale))
 
 
 def _decimal(value: Numeric) -> Decimal:
@@ -60,60 +38,78 @@ def _decimal(value: Numeric) -> Decimal:
     return Decimal(value)
 
 
+def _rounded(value: Numeric, decimals: int) -> Decimal:
+    """Half-up to ``decimals`` places; a result of zero loses its sign ("-0.00" reads as a loss)."""
+    rounded = _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
+@lru_cache(maxsize=256)
+def _pattern(locale: str, kind: str, decimals: int) -> numbers.NumberPattern:
+    """The locale's decimal/percent/currency pattern with exactly ``decimals`` fraction digits."""
+    loc = babel_locale(locale)
+    source = {
+        "decimal": loc.decimal_formats[None],
+        "percent": loc.percent_formats[None],
+        "currency": loc.currency_formats["standard"],
+    }[kind]
+    pattern = copy.copy(source)
+    pattern.frac_prec = (decimals, decimals)
+    return pattern
+
+
 def currency_decimals(currency: str) -> int:
-    return 0 if currency.upper() in _ZERO_DECIMAL else 2
+    return currencies.decimals(currency)
 
 
 def currency_symbol(currency: str, locale: str | None = None) -> str:
-    loc = normalize_locale(locale)
-    return _SYMBOLS[loc].get(currency.upper(), currency.upper())
-
-
-def _group(digits: str, sep: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return sep.join(parts)
-
-
-def _plain(value: Decimal, decimals: int, locale: str) -> tuple[bool, str]:
-    """(is_negative, grouped digits with the locale's separators), rounded half-up."""
-    thousands, point = _SEPARATORS[locale]
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    negative = rounded < 0
-    text = f"{abs(rounded):f}"
-    whole, _, frac = text.partition(".")
-    grouped = _group(whole, thousands)
-    return negative, grouped + (point + frac if decimals > 0 else "")
+    return numbers.get_currency_symbol(currency.upper(), locale=babel_locale(locale))
 
 
 def format_number(value: Numeric | None, locale: str | None = None, decimals: int = 0) -> str:
     if value is None:
         return NO_VALUE
-    negative, text = _plain(_decimal(value), decimals, normalize_locale(locale))
-    return ("-" if negative else "") + text
+    loc = normalize_locale(locale)
+    return _pattern(loc, "decimal", decimals).apply(_rounded(value, decimals), babel_locale(loc))
 
 
 def format_money(
     value: Numeric | None, currency: str, locale: str | None = None, decimals: int | None = None
 ) -> str:
-    """ "$1,234.56" (en) / "R$ 1.234,56" (pt-BR) in the account's currency, to the cent (or to
-    ``decimals`` places where a cent would hide a difference)."""
+    """ "$1,234.56" (en) / "R$ 1.234,56" (pt-BR, the space non-breaking) in the account's
+    currency, to the unit Meta bills in (or to ``decimals`` places where a cent would hide a
+    difference)."""
     if value is None:
         return NO_VALUE
     loc = normalize_locale(locale)
-    places = currency_decimals(currency) if decimals is None else decimals
-    negative, text = _plain(_decimal(value), places, loc)
-    symbol = currency_symbol(currency, loc)
-    gap = " " if loc == "pt_BR" or symbol.isalpha() else ""
-    return ("-" if negative else "") + symbol + gap + text
+    code = currency.upper()
+    places = currency_decimals(code) if decimals is None else decimals
+    text = _pattern(loc, "currency", places).apply(
+        _rounded(value, places), babel_locale(loc), currency=code, currency_digits=False
+    )
+    return _space_alphabetic_symbol(text, currency_symbol(code, loc))
+
+
+def _space_alphabetic_symbol(text: str, symbol: str) -> str:
+    """CLDR currency spacing: "CHF3.00" -> "CHF 3.00", "3.00CHF" -> "3.00 CHF" (non-breaking)."""
+    at = text.find(symbol)
+    if at < 0:
+        return text
+    end = at + len(symbol)
+    if symbol[-1].isalpha() and end < len(text) and text[end].isdigit():
+        return text[:end] + NBSP + text[end:]
+    if symbol[0].isalpha() and at > 0 and text[at - 1].isdigit():
+        return text[:at] + NBSP + text[at:]
+    return text
 
 
 def format_percent(value: Numeric | None, locale: str | None = None, decimals: int = 1) -> str:
     """``value`` is already in percent units (CTR 1.5 -> "1.5%")."""
     if value is None:
         return NO_VALUE
-    return format_number(value, locale, decimals) + "%"
+    loc = normalize_locale(locale)
+    fraction = _rounded(value, decimals) / 100
+    return _pattern(loc, "percent", decimals).apply(fraction, babel_locale(loc))
 
 
 def format_change_percent(value: Numeric | None, locale: str | None = None, decimals: int = 1) -> str:
@@ -121,11 +117,9 @@ def format_change_percent(value: Numeric | None, locale: str | None = None, deci
     if value is None:
         return NO_VALUE
     text = format_percent(value, locale, decimals)
-    return (
-        text
-        if text.startswith("-") or _decimal(value).quantize(Decimal(1).scaleb(-decimals)) == 0
-        else "+" + text
-    )
+    if _rounded(value, decimals) > 0:
+        return numbers.get_plus_sign_symbol(babel_locale(locale)) + text
+    return text
 
 
 def format_ratio(
@@ -138,34 +132,56 @@ def format_ratio(
 
 
 def format_date(value: date | datetime | None, locale: str | None = None, *, short: bool = False) -> str:
-    """en "Nov 20, 2026" (short "Nov 20"); pt-BR "20/11/2026" (short "20 nov")."""
+    """CLDR's medium date ("Nov 20, 2026", "20 de nov. de 2026"); ``short`` drops the year
+    ("Nov 20", "20 de nov.")."""
     if value is None:
         return NO_VALUE
-    loc = normalize_locale(locale)
     day = value.date() if isinstance(value, datetime) else value
-    month = _MONTHS[loc][day.month - 1]
-    if loc == "pt_BR":
-        return f"{day.day} {month}" if short else f"{day.day:02d}/{day.month:02d}/{day.year}"
-    return f"{month} {day.day}" if short else f"{month} {day.day}, {day.year}"
+    if short:
+        return dates.format_skeleton("MMMd", day, locale=babel_locale(locale))
+    return dates.format_date(day, "medium", locale=babel_locale(locale))
 
 
 def format_datetime(value: datetime | None, locale: str | None = None) -> str:
+    """A moment in its own time zone, with the locale's clock ("Nov 20, 2026, 3:04 PM")."""
     if value is None:
         return NO_VALUE
-    return f"{format_date(value, locale)} {value:%H:%M}"
+    loc = babel_locale(locale)
+    return str(loc.datetime_formats["medium"]).format(format_time(value, locale), format_date(value, locale))
+
+
+def format_time(value: datetime, locale: str | None = None) -> str:
+    """The clock time alone, as the locale reads it ("3:04 PM", "15:04")."""
+    return dates.format_time(value, "short", tzinfo=value.tzinfo, locale=babel_locale(locale))
 
 
 def format_date_range(since: date, until: date, locale: str | None = None) -> str:
+    """CLDR's interval ("Nov 1 – 7, 2026", "1–7 de nov. de 2026"); one day reads as a date."""
     if since == until:
         return format_date(since, locale)
-    return f"{format_date(since, locale)} – {format_date(until, locale)}"
+    return dates.format_interval(since, until, "yMMMd", locale=babel_locale(locale))
+
+
+def format_time_ago(elapsed: timedelta, locale: str | None = None) -> str | None:
+    """ "5 minutes ago", "há 2 horas"; ``None`` under a minute (callers say "just now")."""
+    if elapsed < timedelta(minutes=1):
+        return None
+    return dates.format_timedelta(
+        -elapsed, threshold=1, add_direction=True, format="long", locale=babel_locale(locale)
+    )
+
+
+def decimal_symbol(locale: str | None = None) -> str:
+    return numbers.get_decimal_symbol(babel_locale(locale))
 
 
 __all__ = [
     "DEFAULT_LOCALE",
     "NO_VALUE",
+    "babel_locale",
     "currency_decimals",
     "currency_symbol",
+    "decimal_symbol",
     "format_change_percent",
     "format_date",
     "format_date_range",
@@ -174,4 +190,6 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_ratio",
+    "format_time",
+    "format_time_ago",
 ]

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-LOCALES: dict[str, str] = {"en": "English", "pt_BR": "Português (Brasil)"}
+LOCALES: dict[str, str] = {
+    "en": "English",
+    "pt_BR": "Português (Brasil)",
+    "es_419": "Español (Latinoamérica)",
+}
 DEFAULT_LOCALE = "en"
 STORAGE_KEY = "locale"
 
-_ALIASES = {"pt": "pt_BR", "pt-br": "pt_BR", "pt_br": "pt_BR", "en-us": "en", "en_us": "en", "en": "en"}
+# The locale each language reads best in: any Portuguese reads Brazilian Portuguese better than
+# English, any Spanish the Latin American one.
+_BY_LANGUAGE = {"en": "en", "pt": "pt_BR", "es": "es_419"}
 
 
 def normalize_locale(locale: str | None) -> str:
-    """Accepts "pt-BR", "pt_BR", "pt", "en", None; unknown locales fall back to English."""
+    """Accepts "pt-BR", "pt_BR", "pt", "es-MX", "en", None; unknown locales fall back to English."""
     if locale is None:
         return current_locale()
     if locale in LOCALES:
         return locale
-    return _ALIASES.get(locale.strip().lower(), DEFAULT_LOCALE)
+    return _BY_LANGUAGE.get(_language(locale), DEFAULT_LOCALE)
+
+
+def _language(tag: str) -> str:
+    return tag.strip().lower().replace("_", "-").split("-")[0]
 
 
 def current_locale() -> str:
@@ -59,11 +69,8 @@ def preferred_locale(accept_language: str) -> str | None:
     for weight, _, tag in sorted(ranked):
         if weight == 0:  # q=0: "not this one"
             break
-        language = tag.split("-")[0].split("_")[0]
-        if language == "pt":  # any Portuguese reads Brazilian Portuguese better than English
-            return "pt_BR"
-        if language == "en":
-            return "en"
+        if _language(tag) in _BY_LANGUAGE:
+            return _BY_LANGUAGE[_language(tag)]
     return None
 
 
@@ -77,4 +84,4 @@ def set_locale(locale: str) -> str:
 
 def html_lang(locale: str) -> str:
     """BCP 47 tag for the browser (Intl.NumberFormat in chart tooltips)."""
-    return "pt-BR" if locale == "pt_BR" else "en-US"
+    return "en-US" if locale == DEFAULT_LOCALE else locale.replace("_", "-")

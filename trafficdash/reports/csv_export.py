@@ -16,13 +16,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from trafficdash.i18n import decimal_symbol
 from trafficdash.reports.content import Table
 from trafficdash.reports.safety import neutralise
 
 BOM = "\ufeff"
 CHUNK_ROWS = 500
 _RATIO_PLACES = Decimal("0.000001")
-DIALECT = {"en": (",", "."), "pt_BR": (";", ",")}  # (delimiter, decimal mark)
+
+
+def dialect(locale: str) -> tuple[str, str]:
+    """(delimiter, decimal mark): the locale's decimal mark, and ";" between fields where that
+    mark is a comma (as spreadsheets in those locales expect)."""
+    mark = decimal_symbol(locale)
+    return (";" if mark == "," else ","), mark
 
 
 def _number(value: Decimal | int, kind: str, decimal_mark: str) -> str:
@@ -51,7 +58,7 @@ def csv_value(value: Any, kind: str, decimal_mark: str = ".") -> str:
 
 def iter_csv(table: Table, locale: str = "en", *, bom: bool = True) -> Iterator[bytes]:
     """The table as UTF-8 chunks of a few hundred rows (header first; no totals: CSV is data)."""
-    delimiter, decimal_mark = DIALECT.get(locale, DIALECT["en"])
+    delimiter, decimal_mark = dialect(locale)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     kinds = [c.kind for c in table.columns]

@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from trafficdash.i18n import currency_decimals, currency_symbol, format_date_range
+from trafficdash.i18n import currency_decimals, currency_symbol, format_date_range, format_money
 from trafficdash.reports.content import Column, ReportContent, Table
 from trafficdash.reports.labels import no_data, text
 from trafficdash.reports.safety import clean_text, looks_like_formula, sheet_name
@@ -51,8 +51,8 @@ _DECIMAL = "#,##0.00"
 _PERCENT = "0.00%"
 _CHANGE = "+0.0%;-0.0%;0.0%"
 _RATIO = "0.00"
-_DATE = {"en": "yyyy-mm-dd", "pt_BR": "dd/mm/yyyy"}
-_DATETIME = {"en": "yyyy-mm-dd hh:mm", "pt_BR": "dd/mm/yyyy hh:mm"}
+_DATE = {"en": "yyyy-mm-dd", "pt_BR": "dd/mm/yyyy", "es_419": "dd/mm/yyyy"}
+_DATETIME = {"en": "yyyy-mm-dd hh:mm", "pt_BR": "dd/mm/yyyy hh:mm", "es_419": "dd/mm/yyyy hh:mm"}
 KPI_KIND = {
     "spend": "money",
     "impressions": "int",
@@ -71,13 +71,13 @@ KPI_KIND = {
 
 
 def money_format(currency: str, locale: str) -> str:
-    """``"$"#,##0.00`` / ``"R$" #,##0.00``; an ISO code without a symbol goes after the amount."""
+    """``"$"#,##0.00`` / ``"R$ "#,##0.00``: the symbol and its spacing as the dashboard shows the
+    currency in this locale (Excel applies the reader's own separators)."""
     decimals = currency_decimals(currency)
     number = "#,##0" + ("." + "0" * decimals if decimals else "")
     symbol = currency_symbol(currency, locale)
-    if symbol == currency.upper():
-        return f'{number} "{symbol}"'
-    space = " " if locale == "pt_BR" or len(symbol) > 1 else ""
+    shown = format_money(0, currency, locale)
+    space = " " if shown.startswith(symbol) and shown[len(symbol)].isspace() else ""
     return f'"{symbol}{space}"{number};-"{symbol}{space}"{number}'
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from trafficdash import currencies
+
 ZERO = Decimal(0)
 
 DAILY_COLUMNS = (
@@ -65,11 +67,6 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
 }
 # Rough cells per ad-day, to decide between a synchronous request and an async report run.
 CELLS_PER_AD_DAY = {"daily": 1, "placement": 16, "device": 6, "age_gender": 18, "country": 4}
-
-# Currencies whose budgets Meta reports in whole units (no minor unit); all others in cents.
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "TWD", "VND"}
-)
 
 
 def action_sum(items: Sequence[dict] | None, types: Iterable[str]) -> Decimal:
@@ -151,10 +148,7 @@ def meta_time(value: str | None) -> datetime | None:
 
 def minor_to_amount(value: Any, currency: str) -> Decimal | None:
     """Meta reports budgets and amount spent in the currency's minor unit (cents)."""
-    if value in (None, ""):
-        return None
-    amount = Decimal(str(value))
-    return amount if currency.upper() in ZERO_DECIMAL_CURRENCIES else amount / 100
+    return currencies.from_minor_units(value, currency)
 
 
 def _common(row: dict, account_id: int, synced_at: datetime) -> dict[str, Any]:

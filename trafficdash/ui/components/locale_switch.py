@@ -6,7 +6,7 @@ from nicegui import ui
 
 from trafficdash.i18n import LOCALES, current_locale, set_locale, t
 
-SHORT = {"en": "EN", "pt_BR": "PT"}
+SHORT = {code: code.split("_")[0].upper() for code in LOCALES}  # EN, PT, ES
 
 
 def locale_switch() -> ui.toggle:

@@ -3,10 +3,12 @@ how fresh their data is."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from nicegui import ui
 
 from trafficdash.analytics.schemas import AccountStatus
-from trafficdash.i18n import current_locale, t
+from trafficdash.i18n import current_locale, format_time_ago, t
 from trafficdash.services import dashboard as data
 from trafficdash.ui.account_time import account_time
 from trafficdash.ui.components.feedback import no_accounts
@@ -23,13 +25,7 @@ STALE_HOURS = 24 * 7
 def freshness_text(hours: float | None, locale: str) -> str:
     if hours is None:
         return t("accounts.never", locale)
-    if hours < 1 / 60:
-        return t("accounts.fresh_now", locale)
-    if hours < 1:
-        return t("accounts.fresh_minutes", locale, minutes=int(hours * 60))
-    if hours < 48:
-        return t("accounts.fresh_hours", locale, hours=int(hours))
-    return t("accounts.fresh_days", locale, days=int(hours // 24))
+    return format_time_ago(timedelta(hours=hours), locale) or t("accounts.fresh_now", locale)
 
 
 def freshness_tone(hours: float | None) -> str:
