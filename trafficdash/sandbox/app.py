@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from .config import SandboxConfig
 from .errors import GraphError, param_error
 from .graph import ALWAYS_GRANTED, Graph, Reply
+from .versions import check_version
 
 try:  # orjson ships with the app's dependencies; fall back to json
     import orjson
@@ -128,8 +129,21 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         )
         return HTMLResponse(body, status_code=400 if error else 200)
 
+    def version_error(request: Request) -> str | None:
+        version = request.path_params.get("version")
+        if version is None:
+            return None
+        try:
+            check_version(version, graph.today_utc())
+        except GraphError as exc:
+            return exc.message
+        return None
+
     async def dialog_get(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
+        expired = version_error(request)
+        if expired:
+            return dialog_page(request, params, expired)
         if params.get("client_id") != graph.world.app_id:
             return dialog_page(request, params, "Invalid App ID: the client_id is not this sandbox's app id.")
         if not params.get("redirect_uri"):
@@ -138,6 +152,9 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
 
     async def dialog_post(request: Request) -> Response:
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        expired = version_error(request)
+        if expired:
+            return dialog_page(request, form, expired)
         if form.get("client_id") != graph.world.app_id or not form.get("redirect_uri"):
             return dialog_page(request, form, "Invalid request.")
         user_id = form.get("user_id", "")
@@ -163,7 +180,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         app.add_api_route(f"{prefix}/dialog/oauth", dialog_post, methods=["POST"], include_in_schema=False)
 
     # ---- batch ----------------------------------------------------------------------------------
-    def run_batch(params: dict[str, str], base_url: str, auth: str | None) -> Reply:
+    def run_batch(params: dict[str, str], base_url: str, auth: str | None, version: str) -> Reply:
+        check_version(version, graph.today_utc())
         try:
             batch = json.loads(params.get("batch") or "")
         except ValueError:
@@ -181,14 +199,14 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             method = str(item.get("method", "GET")).upper()
             rel = str(item["relative_url"])
             split = urlsplit(rel if rel.startswith("/") else "/" + rel)
-            _, parts = _split(split.path, config.api_version)
+            part_version, parts = _split(split.path, version)
             sub = dict(parse_qsl(split.query, keep_blank_values=True))
             if item.get("body"):
                 sub.update(dict(parse_qsl(str(item["body"]), keep_blank_values=True)))
             for key in ("access_token", "appsecret_proof"):
                 if key not in sub and key in params:
                     sub[key] = params[key]
-            reply = graph.handle(method, parts, sub, base_url, auth)
+            reply = graph.handle(method, parts, sub, base_url, auth, part_version)
             last_headers = reply.headers
             entry: dict[str, Any] = {"code": reply.status, "body": json.dumps(reply.body)}
             if include_headers:
@@ -215,17 +233,17 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
     async def graph_route(request: Request, path: str = "") -> Response:
         await slow()
         params = await _params(request)
-        _version, parts = _split(path, config.api_version)
+        version, parts = _split(path, config.api_version)
         root = request.scope.get("root_path", "")
         base_url = str(request.url.replace(path=root, query="", fragment="")).rstrip("/")
         auth = request.headers.get("authorization")
         if request.method == "POST" and not parts and "batch" in params:
             try:
-                reply = await run_in_threadpool(run_batch, params, base_url, auth)
+                reply = await run_in_threadpool(run_batch, params, base_url, auth, version)
             except GraphError as exc:
                 reply = Reply(exc.status, exc.body())
             return respond(reply)
-        reply = await run_in_threadpool(graph.handle, request.method, parts, params, base_url, auth)
+        reply = await run_in_threadpool(graph.handle, request.method, parts, params, base_url, auth, version)
         return respond(reply)
 
     app.add_api_route("/", graph_route, methods=["GET", "POST", "DELETE"], include_in_schema=False)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-API_VERSION = "v24.0"
+from .versions import DEFAULT_VERSION as API_VERSION
 
 
 @dataclass

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +21,7 @@ from .errors import GraphError, param_error
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
+from .versions import check_version
 from .world import (
     OPTIMIZATION,
     Account,
@@ -229,8 +230,10 @@ class Graph:
         params: dict[str, str],
         base_url: str,
         auth_header: str | None = None,
+        version: str | None = None,
     ) -> Reply:
         method = method.upper()
+        version = version or self.config.api_version
         account: Account | None = None
         throttled = False
         with self.lock:
@@ -243,6 +246,7 @@ class Graph:
                 scheme, _, value = auth_header.partition(" ")
                 if scheme.lower() in ("oauth", "bearer"):
                     token = value.strip()
+            check_version(version, self.today_utc())
             account = self._account_hint(parts)
             if account is not None:
                 with self.lock:
@@ -258,10 +262,14 @@ class Graph:
                 )
         with self.lock:
             reply.headers.update(self.usage_headers(account, throttled))
-        reply.headers["facebook-api-version"] = self.config.api_version
+        reply.headers["facebook-api-version"] = version
         reply.headers["x-fb-trace-id"] = E.fbtrace_id()
         reply.headers["x-fb-rev"] = "1019876543"
         return reply
+
+    def today_utc(self) -> date:
+        """The sandbox's calendar day (the pinned test day, if any): what version lifetimes go by."""
+        return self.config.today or datetime.now(UTC).date()
 
     def _account_hint(self, parts: list[str]) -> Account | None:
         if not parts:
