@@ -35,7 +35,7 @@ def test_accounts_and_trailing_slash_node_reads(fb_api, sandbox_server):
 
 def test_paged_campaigns_adsets_ads(fb_api, sandbox_server):
     acc = AdAccount(sandbox_server.users[0]["ad_account_ids"][0], api=fb_api)
-    status = ["ACTIVE", "PAUSED", "ARCHIVED"]
+    status = ["ACTIVE", "PAUSED", "ARCHIVED", "DELETED"]  # every object of the account
     camps = acc.get_campaigns(
         fields=["name", "objective", "effective_status", "updated_time", "daily_budget"],
         params={"limit": 2, "effective_status": status},

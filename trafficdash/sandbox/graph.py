@@ -20,6 +20,7 @@ from .delivery import COL, Delivery
 from .errors import GraphError, param_error
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
+from .lifecycle import lifted_statuses, shown
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
 from .versions import check_version
 from .world import (
@@ -432,13 +433,14 @@ class Graph:
         if not isinstance(filters, list):
             raise param_error("param filtering must be an array.")
         statuses = parse_list(params.get("effective_status"), "effective_status")
+        lifted = lifted_statuses(filters)
         out = []
         for it in items:
             eff = self._status(it)[1]
             if statuses:
                 if eff not in statuses:
                     continue
-            elif eff in ("ARCHIVED", "DELETED"):
+            elif not shown(eff, lifted):
                 continue
             keep = True
             for f in filters:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .delivery import ACTION_TYPES, BASE, COL, CONV, VALUED, Delivery, breakdown_group, reach_of
 from .errors import GraphError, param_error, reduce_data
+from .lifecycle import lifted_statuses, shown
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
@@ -429,6 +430,9 @@ class InsightsEngine:
             if not known:
                 raise param_error(f"Filtering field '{field}' with operation '{op}' is not supported")
             ads = [ad for ad in ads if match(entity_value(world, ad, field)[1], op, value)]
+        if q.level != "account":  # archived/deleted objects' rows only when a status filter asks
+            lifted = lifted_statuses(filters)
+            ads = [ad for ad in ads if self._shown_at_level(node, ad, q.level, lifted)]
         buckets = self.buckets(q)
         b_starts = np.array([b[0].toordinal() for b in buckets], dtype=np.int64)
         group_name = breakdown_group(list(q.breakdowns)) if q.breakdowns else ""
@@ -485,6 +489,12 @@ class InsightsEngine:
             ]
         groups.sort(key=lambda g: (g.bucket, g.entity.id, g.cell))
         return groups
+
+    def _shown_at_level(self, node: object, ad: Ad, level: str, lifted: set[str]) -> bool:
+        entity = {"ad": ad, "adset": ad.adset, "campaign": ad.campaign}[level]
+        if entity is node:  # an object's own insights edge answers even when it is deleted
+            return True
+        return shown(entity_value(self.world, ad, f"{level}.effective_status")[1], lifted)
 
     @staticmethod
     def metric(g: Group, name: str) -> float:
