@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from .config import SandboxConfig
 from .errors import GraphError, param_error
 from .graph import ALWAYS_GRANTED, Graph, Reply
+from .pressure import batch_timeout
 from .versions import check_version
 
 try:  # orjson ships with the app's dependencies; fall back to json
@@ -191,11 +192,15 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         if len(batch) > MAX_BATCH:
             raise param_error(f"Too many requests in batch message. Maximum batch size is {MAX_BATCH}")
         include_headers = str(params.get("include_headers", "true")).lower() != "false"
-        out = []
+        out: list[dict[str, Any] | None] = []
         last_headers: dict[str, str] = {}
-        for item in batch:
+        faults = graph.faults
+        for number, item in enumerate(batch, start=1):
             if not isinstance(item, dict) or "relative_url" not in item:
                 raise param_error("Missing relative_url in batch request")
+            if faults.batch_timeout_after_parts and number > faults.batch_timeout_after_parts:
+                out.append(None)  # the batch timed out before this part ran: Meta answers null
+                continue
             method = str(item.get("method", "GET")).upper()
             rel = str(item["relative_url"])
             split = urlsplit(rel if rel.startswith("/") else "/" + rel)
@@ -206,7 +211,11 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             for key in ("access_token", "appsecret_proof"):
                 if key not in sub and key in params:
                     sub[key] = params[key]
-            reply = graph.handle(method, parts, sub, base_url, auth, part_version)
+            if number == faults.batch_part_error_at:
+                error = batch_timeout()
+                reply = Reply(error.status, error.body(), {"facebook-api-version": part_version})
+            else:
+                reply = graph.handle(method, parts, sub, base_url, auth, part_version)
             last_headers = reply.headers
             entry: dict[str, Any] = {"code": reply.status, "body": json.dumps(reply.body)}
             if include_headers:

@@ -21,6 +21,7 @@ from .errors import GraphError, param_error
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
 from .lifecycle import lifted_statuses, shown
+from .pressure import check_insights_page, check_listing_page, reach_withheld
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
 from .versions import check_version
 from .world import (
@@ -62,6 +63,7 @@ class ReportRun:
     created: datetime
     fails: bool
     polls: int = 0
+    ending: str = "Job Failed"  # how a failing run ends: "Job Failed" or "Job Skipped"
 
 
 def _cursor(offset: int) -> str:
@@ -196,7 +198,7 @@ class Graph:
             while dq and now - dq[0] > 300:
                 dq.popleft()
             acc_pct = 100.0 if throttled else round(min(100.0, len(dq) * 100 / max(1, budget / 12)), 2)
-            buc[account.account_id] = [
+            buc[account.business_id] = [
                 {
                     "type": "ads_insights",
                     "call_count": int(acc_pct),
@@ -524,6 +526,9 @@ class Graph:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
+        check_listing_page(
+            limit, [k for k, _ in parse_fields(params.get("fields"))], self.config.max_page_weight
+        )
         chunk = items[offset : offset + limit]
         data = [self._serialize(it, params.get("fields"), user) for it in chunk]
         out: dict[str, Any] = {"data": data}
@@ -554,15 +559,23 @@ class Graph:
     def _insights(self, node: object, params: dict[str, str], base_url: str, parts: list[str]) -> dict:
         q = parse_query(self.world, node, params)
         rows = self._grouped(node, q, self.config.max_sync_insight_rows)
-        return self._insight_page(q, rows, params, base_url, parts)
+        withhold = reach_withheld(q.breakdowns, q.since, self.world.today(self.world.account_of(node)))
+        return self._insight_page(q, rows, params, base_url, parts, withhold)
 
     def _insight_page(
-        self, q: InsightQuery, rows: list, params: dict[str, str], base_url: str, parts: list[str]
+        self,
+        q: InsightQuery,
+        rows: list,
+        params: dict[str, str],
+        base_url: str,
+        parts: list[str],
+        withhold_reach: bool = False,
     ) -> dict:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
-        data = [format_row(self.world, q, g, b) for g, b in rows[offset : offset + limit]]
+        check_insights_page(limit, q.fields, len(q.breakdowns), self.config.max_page_weight)
+        data = [format_row(self.world, q, g, b, withhold_reach) for g, b in rows[offset : offset + limit]]
         out: dict[str, Any] = {"data": data}
         if rows:
             out["paging"] = self._paging(offset, limit, len(rows), params, base_url, parts)
@@ -574,9 +587,14 @@ class Graph:
             self.run_seq += 1
             seq = self.run_seq
         run_id = digits(16, "run", self.config.seed, seq, time.time_ns())
-        fails = unit(self.config.seed, "asyncfail", seq) < self.faults.async_job_failure_rate
+        draw = unit(self.config.seed, "asyncfail", seq)
+        failed = self.faults.async_job_failure_rate
+        skipped = failed + self.faults.async_job_skipped_rate
         acc = self.world.account_of(node)
-        self.runs[run_id] = ReportRun(run_id, acc, node, q, self.world.now(acc), fails)
+        ending = "Job Failed" if draw < failed else "Job Skipped"
+        self.runs[run_id] = ReportRun(
+            run_id, acc, node, q, self.world.now(acc), draw < skipped, ending=ending
+        )
         return {"report_run_id": run_id}
 
     def _report_run(
@@ -597,7 +615,9 @@ class Graph:
             raise E.unsupported_get(run.id)
         run.polls += 1
         pct = min(100, int(run.polls * 100 / need))
-        if run.fails and pct >= 50:
+        if run.fails and run.ending == "Job Skipped":
+            status, pct = "Job Skipped", 0  # never picked up: Meta skipped the job
+        elif run.fails and pct >= 50:
             status, pct = "Job Failed", 50
         elif pct >= 100:
             status = "Job Completed"

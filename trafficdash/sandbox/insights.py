@@ -12,6 +12,7 @@ import numpy as np
 from .delivery import ACTION_TYPES, BASE, COL, CONV, VALUED, Delivery, breakdown_group, reach_of
 from .errors import GraphError, param_error, reduce_data
 from .lifecycle import lifted_statuses, shown
+from .pressure import REACH_FIELDS
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
@@ -554,7 +555,10 @@ ACTION_BASES = [
 ]
 
 
-def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date]) -> dict[str, Any]:
+def format_row(
+    world: World, q: InsightQuery, g: Group, bucket: tuple[date, date], withhold_reach: bool = False
+) -> dict[str, Any]:
+    """One insights row; ``withhold_reach`` leaves reach and its ratios out (omitted, never zero)."""
     ent = g.entity
     vec = g.vec
     acc = world.account_of(ent)
@@ -676,6 +680,9 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
                 for w in windows:
                     item[w] = num(_value(vec, "purchase", w) / spend_c)
                 row[f] = [item]
+    if withhold_reach:
+        for f in REACH_FIELDS:
+            row.pop(f, None)
     row["date_start"] = bucket[0].isoformat()
     row["date_stop"] = bucket[1].isoformat()
     for b, v in zip(q.breakdowns, g.cell, strict=True):
