@@ -100,9 +100,23 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
             for k, v in params.items()
-            if k in ("client_id", "redirect_uri", "state", "scope", "response_type")
+            if k in ("client_id", "redirect_uri", "state", "scope", "response_type", "config_id")
         )
         requested = [x for x in params.get("scope", "").replace(" ", ",").split(",") if x]
+        config = graph.configs.get(params.get("config_id", ""))
+        if config is not None:  # Login for Business: fixed permissions, the user picks ad accounts
+            requested = []
+            hidden += '<input type="hidden" name="assets_offered" value="1">'
+            accounts = "".join(
+                f'<label class=perm><input type="checkbox" name="asset_ids" value="{html.escape(a.account_id)}" '
+                f"checked> {html.escape(a.spec.name)} ({html.escape(a.id)})</label>"
+                for a in graph.world.accounts.values()
+            )
+            hidden += (
+                f"<p>{html.escape(config.name)} asks for: "
+                f"<code>{html.escape(', '.join(config.permissions))}</code></p>"
+                f"<details open><summary>Ad accounts to share</summary>{accounts}</details>"
+            )
         # Facebook's "Edit access": the user may turn off permissions before continuing.
         choices = "".join(
             f'<label class=perm><input type="checkbox" name="declined_scopes" value="{html.escape(x)}"> '
@@ -147,6 +161,10 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
             return dialog_page(request, params, expired)
         if params.get("client_id") != graph.world.app_id:
             return dialog_page(request, params, "Invalid App ID: the client_id is not this sandbox's app id.")
+        if params.get("config_id") and params["config_id"] not in graph.configs:
+            return dialog_page(
+                request, params, "Invalid config_id: no such Facebook Login for Business configuration."
+            )
         if not params.get("redirect_uri"):
             return dialog_page(request, params, "redirect_uri is required.")
         return dialog_page(request, params)
@@ -168,9 +186,16 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
                 "error_description": "Permissions error",
             }
         else:
-            declined = (await request.form()).getlist("declined_scopes")
-            requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
-            graph.consent(user_id, requested, [str(x) for x in declined])
+            full_form = await request.form()
+            if form.get("config_id") in graph.configs:
+                picked = (
+                    [str(x) for x in full_form.getlist("asset_ids")] if form.get("assets_offered") else None
+                )
+                graph.consent_config(user_id, form["config_id"], picked)
+            else:
+                declined = full_form.getlist("declined_scopes")
+                requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
+                graph.consent(user_id, requested, [str(x) for x in declined])
             query = {"code": graph.make_code(user_id, form["client_id"], redirect_uri)}
         if form.get("state") is not None:
             query["state"] = form["state"]

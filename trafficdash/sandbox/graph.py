@@ -21,6 +21,7 @@ from .errors import GraphError, param_error
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
 from .lifecycle import lifted_statuses, shown
+from .login import granular_scopes, login_configurations
 from .pressure import check_insights_page, check_listing_page, reach_withheld
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
 from .versions import check_version
@@ -45,6 +46,8 @@ from .world import (
 SCOPES = ["ads_read", "ads_management", "business_management", "read_insights", "email", "public_profile"]
 # Permissions Facebook grants with any login and does not let the user decline.
 ALWAYS_GRANTED = ("public_profile",)
+# What a Login for Business login grants besides its configuration's permissions.
+LOGIN_DEFAULTS = ("public_profile", "email")
 
 
 @dataclass
@@ -134,6 +137,9 @@ class Graph:
         # Per user (Facebook keeps permissions per user and app, shared by all their tokens).
         self.granted: dict[str, list[str]] = {}
         self.declined: dict[str, list[str]] = {}
+        # Per user, after a Login for Business dialog: the ad accounts (ids without act_) granted.
+        self.granted_accounts: dict[str, list[str]] = {}
+        self.configs = {c.config_id: c for c in login_configurations(config.seed)}
         self.call_times: deque[float] = deque()
         self.account_calls: dict[str, deque[float]] = {}
         self.runs: dict[str, ReportRun] = {}
@@ -154,6 +160,7 @@ class Graph:
                 self.revoked.clear()
                 self.granted.clear()
                 self.declined.clear()
+                self.granted_accounts.clear()
             self.faults = self.faults.updated(values)
             if "rate_limit_storm_calls" in values:
                 self.storm_left = self.faults.rate_limit_storm_calls
@@ -174,6 +181,8 @@ class Graph:
             "report_runs": len(self.runs),
             "granted_scopes": dict(self.granted),
             "declined_scopes": dict(self.declined),
+            "granted_accounts": dict(self.granted_accounts),
+            "login_configurations": [c.as_dict() for c in self.configs.values()],
             "app_id": self.world.app_id,
             "api_version": self.config.api_version,
             "users": self.world.users,
@@ -381,7 +390,7 @@ class Graph:
             raise E.unsupported_get(node_id, method.lower())
         if node is not user:
             acc = self.world.account_of(node)
-            if not self.world.accessible(user["id"], acc):
+            if not self.may_read(user["id"], acc):
                 if edge:
                     raise E.permission_ads()
                 raise E.unsupported_get(node_id)
@@ -389,7 +398,7 @@ class Graph:
             return self._serialize(node, params.get("fields"), user)
         if node is user:
             if edge == "adaccounts":
-                items = [a for a in self.world.accounts.values() if user["id"] in a.owners]
+                items = [a for a in self.world.accounts.values() if self.may_read(user["id"], a)]
                 return self._page(items, params, base_url, parts, user)
             if edge == "permissions":
                 return {
@@ -831,6 +840,24 @@ class Graph:
         return out
 
     # ---- OAuth ------------------------------------------------------------------------------------
+    def may_read(self, user_id: str, acc: Account) -> bool:
+        """The user's own account, and one the user granted if they logged in with a configuration."""
+        granted = self.granted_accounts.get(user_id)
+        return self.world.accessible(user_id, acc) and (granted is None or acc.account_id in granted)
+
+    def consent_config(self, user_id: str, config_id: str, account_ids: list[str] | None) -> list[str]:
+        """A Login for Business dialog: every permission of the configuration (none can be declined),
+        on the ad accounts the user picked (None: all of theirs). Returns the granted permissions."""
+        config = self.configs[config_id]
+        own = [a.account_id for a in self.world.accounts.values() if user_id in a.owners]
+        picked = own if account_ids is None else [a for a in own if a in set(account_ids)]
+        with self.lock:
+            granted = set(config.permissions) | set(LOGIN_DEFAULTS)
+            self.granted[user_id] = [s for s in SCOPES if s in granted]
+            self.declined[user_id] = []
+            self.granted_accounts[user_id] = picked
+            return self.granted[user_id]
+
     def scopes_of(self, user_id: str) -> list[str]:
         """The permissions the user has granted this app (all of SCOPES until a dialog says otherwise)."""
         return list(self.granted.get(user_id, SCOPES))
@@ -846,6 +873,7 @@ class Graph:
             now_granted = (before | wanted) - refused
             self.granted[user_id] = [s for s in SCOPES if s in now_granted]
             self.declined[user_id] = [s for s in SCOPES if s in refused]
+            self.granted_accounts.pop(user_id, None)  # a classic login reaches all the user's accounts
             return self.granted[user_id]
 
     def make_code(self, user_id: str, client_id: str, redirect_uri: str) -> str:
@@ -898,6 +926,14 @@ class Graph:
         token = make_token(self.config.seed, user_id, "S", now + SHORT_LIVED_SECONDS)
         return {"access_token": token, "token_type": "bearer", "expires_in": SHORT_LIVED_SECONDS}
 
+    def _granular(self, user_id: str) -> list[dict[str, Any]]:
+        accounts = self.granted_accounts.get(user_id)
+        businesses = None
+        if accounts is not None:
+            by_id = {a.account_id: a for a in self.world.accounts.values()}
+            businesses = sorted({by_id[a].business_id for a in accounts})
+        return granular_scopes(self.scopes_of(user_id), accounts, businesses)
+
     def _debug_token(self, params: dict[str, str], token: str | None) -> dict:
         if not token:
             raise E.no_token()
@@ -926,6 +962,7 @@ class Graph:
             "is_valid": valid,
             "issued_at": max(0, (expires or now) - LONG_LIVED_SECONDS),
             "scopes": self.scopes_of(user_id),
+            "granular_scopes": self._granular(user_id),
             "user_id": user_id,
         }
         if not valid:
