@@ -31,6 +31,7 @@ def describe(config: SandboxConfig, graph_url: str) -> dict[str, Any]:
             "name": a.spec.name,
             "currency": a.spec.currency,
             "timezone_name": a.spec.timezone,
+            "account_status": a.spec.status,
             "users": a.owners,
         }
         for a in world.accounts.values()

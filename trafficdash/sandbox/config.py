@@ -54,6 +54,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 3,
         "ads_per_adset": 3,
         "history_days": 180,
+        "world_accounts": 1,
     },
     # one account with 1,000 ads and 90 days
     "bench": {
@@ -63,6 +64,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 5,
         "ads_per_adset": 10,
         "history_days": 90,
+        "world_accounts": 0,
     },
     # tiny world for fast tests
     "test": {
@@ -72,6 +74,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 2,
         "ads_per_adset": 2,
         "history_days": 60,
+        "world_accounts": 0,
     },
 }
 
@@ -88,6 +91,7 @@ class SandboxConfig:
     campaigns_per_account: int | None = None
     adsets_per_campaign: int | None = None
     ads_per_adset: int | None = None
+    world_accounts: int | None = None  # 1: a demo user with the WORLD_LOCALES accounts (users.py)
     today: date | None = None  # pin "today" (in every account's time zone) for tests
     api_version: str = API_VERSION
     app_secret_proof_required: bool = False

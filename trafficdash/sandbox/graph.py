@@ -22,6 +22,7 @@ from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
 from .lifecycle import lifted_statuses, shown
 from .login import granular_scopes, login_configurations
+from .money import api_amount
 from .pressure import check_insights_page, check_listing_page, reach_withheld
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
 from .versions import check_version
@@ -689,12 +690,12 @@ class Graph:
                 "currency": lambda: a.spec.currency,
                 "timezone_name": lambda: a.spec.timezone,
                 "timezone_offset_hours_utc": lambda: w.now(a).utcoffset().total_seconds() / 3600,
-                "account_status": lambda: 1,
-                "disable_reason": lambda: 0,
-                "amount_spent": lambda: str(self._account_spent(a)),
+                "account_status": lambda: a.spec.status,
+                "disable_reason": lambda: DISABLE_REASON.get(a.spec.status, 0),
+                "amount_spent": lambda: api_amount(self._account_spent(a), a.spec.currency),
                 "balance": lambda: "0",
                 "spend_cap": lambda: "0",
-                "min_daily_budget": lambda: int(100 * a.scale),
+                "min_daily_budget": lambda: int(api_amount(int(100 * a.scale), a.spec.currency)),
                 "business": lambda: {"id": a.business_id, "name": f"{a.spec.name} Ltda"},
                 "owner": lambda: a.business_id,
                 "is_personal": lambda: 0,
@@ -715,6 +716,7 @@ class Graph:
                 "users": lambda: {"data": [{"id": u, "name": w.users_by_id[u]["name"]} for u in a.owners]},
             }
         st = self._status(node)
+        cur = w.account_of(node).spec.currency
         base = {
             "id": lambda: node.id,
             "name": lambda: node.name,
@@ -734,7 +736,7 @@ class Graph:
                     "special_ad_categories": lambda: [],
                     "special_ad_category": lambda: "NONE",
                     "start_time": lambda: meta_time(created_time(c) + timedelta(minutes=5)),
-                    "budget_remaining": lambda: str(c.cbo_budget or 0),
+                    "budget_remaining": lambda: api_amount(c.cbo_budget or 0, cur),
                     "lifetime_budget": lambda: "0",
                     "smart_promotion_type": lambda: "GUIDED_CREATION",
                     "source_campaign_id": lambda: "0",
@@ -742,7 +744,7 @@ class Graph:
                 }
             )
             if c.cbo_budget:
-                base["daily_budget"] = lambda: str(c.cbo_budget)
+                base["daily_budget"] = lambda: api_amount(c.cbo_budget or 0, cur)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
             return base
         if isinstance(node, AdSet):
@@ -755,7 +757,9 @@ class Graph:
                     "optimization_goal": lambda: OPTIMIZATION[s.campaign.objective],
                     "billing_event": lambda: "IMPRESSIONS",
                     "lifetime_budget": lambda: "0",
-                    "budget_remaining": lambda: str(0 if s.campaign.cbo_budget else s.daily_budget),
+                    "budget_remaining": lambda: api_amount(
+                        0 if s.campaign.cbo_budget else s.daily_budget, cur
+                    ),
                     "targeting": lambda: {
                         "age_min": 18,
                         "age_max": 65,
@@ -781,7 +785,7 @@ class Graph:
                 }
             )
             if not s.campaign.cbo_budget:
-                base["daily_budget"] = lambda: str(s.daily_budget)
+                base["daily_budget"] = lambda: api_amount(s.daily_budget, cur)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
             return base
         a = node
@@ -973,6 +977,9 @@ class Graph:
             }
         return {"data": data}
 
+
+# disable_reason for a disabled account (ADS_INTEGRITY_POLICY); a closed one gives none.
+DISABLE_REASON = {2: 1}
 
 OPTIONAL_FIELDS = {
     "daily_budget",

@@ -1,8 +1,10 @@
 """Marketing API versions and their lifetimes: a call on an expired or unknown version gets error 2635.
 
-Dates from Meta's "Marketing API version history" table (release, expiration). A version released
-with no expiration date yet ("TBD") stays live. The sandbox's "today" decides, so a pinned test day
-sees the same window every run.
+Dates from Meta's "Marketing API version history" table (release, expiration); older versions
+expired before these and count as unknown. A version with no expiration date yet ("TBD") stays
+live. The sandbox's "today" decides expiry, so a pinned test day sees the same window every run;
+release dates only order the versions (a day pinned in the past for its data still answers the
+versions clients speak now).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from .errors import GraphError
 
 # version -> (released, expires or None while Meta says TBD)
 VERSIONS: dict[str, tuple[date, date | None]] = {
-    "v21.0": (date(2024, 10, 2), date(2025, 11, 10)),
     "v22.0": (date(2025, 1, 21), date(2026, 2, 19)),
     "v23.0": (date(2025, 5, 29), date(2026, 6, 9)),
     "v24.0": (date(2025, 10, 8), date(2026, 11, 10)),
@@ -27,12 +28,8 @@ DEFAULT_VERSION = "v26.0"
 
 
 def live_versions(today: date) -> list[str]:
-    """Versions Meta answers on `today`, oldest first."""
-    return [
-        v
-        for v, (released, expires) in VERSIONS.items()
-        if released <= today and (expires is None or today < expires)
-    ]
+    """Versions not expired on `today`, oldest first."""
+    return [v for v, (_released, expires) in VERSIONS.items() if expires is None or today < expires]
 
 
 def latest_version(today: date) -> str:

@@ -36,7 +36,20 @@ OPTIMIZATION = {
     "OUTCOME_ENGAGEMENT": "POST_ENGAGEMENT",
     "OUTCOME_APP_PROMOTION": "APP_INSTALLS",
 }
-CURRENCY_SCALE = {"USD": 1.0, "BRL": 5.2, "EUR": 0.92, "GBP": 0.8, "MXN": 18.0}
+# Units of the currency per US dollar: budgets and prices scale with it.
+CURRENCY_SCALE = {
+    "USD": 1.0,
+    "BRL": 5.2,
+    "EUR": 0.92,
+    "GBP": 0.8,
+    "MXN": 18.0,
+    "JPY": 150.0,
+    "INR": 84.0,
+    "KRW": 1400.0,
+    "IDR": 16000.0,
+    "HUF": 360.0,
+    "COP": 4000.0,
+}
 CREATED_EPOCH = date(2024, 1, 1)
 THEMES = [
     "Black Friday",
@@ -178,8 +191,9 @@ class World:
         seed = config.seed
         self.seed = seed
         self.app_id, self.app_secret = sandbox_app_credentials(seed)
-        self.users = sandbox_users(seed, config.users, config.accounts_per_user)
-        specs, per_user = account_specs(seed, config.users, config.accounts_per_user)
+        world = bool(config.world_accounts)
+        self.users = sandbox_users(seed, config.users, config.accounts_per_user, world)
+        specs, per_user = account_specs(seed, config.users, config.accounts_per_user, world)
         self.accounts: dict[str, Account] = {}
         for spec in specs:
             acc = Account(spec, seed)
