@@ -42,3 +42,10 @@ def test_env_and_dotenv_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert settings.meta_app_id == "123" and not settings.use_sandbox
     assert settings.graph_url == "https://graph.facebook.com"
     assert settings.cookies_secure
+
+
+def test_default_api_version_is_the_sdks_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facebook_business.apiconfig import ads_api_config
+
+    monkeypatch.delenv("TRAFFICDASH_META_API_VERSION", raising=False)
+    assert Settings(_env_file=None).meta_api_version == ads_api_config["API_VERSION"]

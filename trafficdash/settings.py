@@ -11,12 +11,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from facebook_business.apiconfig import ads_api_config
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 SECRET_FILE_NAME = "secret_key"
+# The Graph API version the installed facebook-business SDK speaks: Meta supports each version for a
+# limited time, so the default moves with the SDK instead of lapsing in a constant here.
+SDK_API_VERSION: str = ads_api_config["API_VERSION"]
 
 
 class ConfigurationError(RuntimeError):
@@ -41,7 +45,9 @@ class Settings(BaseSettings):
     meta_app_id: str | None = None
     meta_app_secret: SecretStr | None = None
     meta_graph_url: str | None = Field(default=None, description="Graph API base; the sandbox if unset.")
-    meta_api_version: str = "v24.0"
+    meta_api_version: str = Field(
+        default=SDK_API_VERSION, description="Graph API version; the installed SDK's own unless pinned."
+    )
 
     public_url: str = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
     host: str = DEFAULT_HOST

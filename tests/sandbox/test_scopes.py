@@ -7,21 +7,23 @@ import re
 
 import httpx
 
+from trafficdash.sandbox.versions import DEFAULT_VERSION as API
+
 REDIRECT = "http://127.0.0.1:9/callback"
 
 
 def _login(client: httpx.Client, srv, user_id: str, scope: str, declined: tuple[str, ...] = ()) -> str:
     page = client.get(
-        "/v24.0/dialog/oauth",
+        f"/{API}/dialog/oauth",
         params={"client_id": srv.app_id, "redirect_uri": REDIRECT, "state": "s", "scope": scope},
     )
     offered = re.findall(r'name="declined_scopes" value="([^"]+)"', page.text)
     assert offered == [s for s in scope.split(",") if s != "public_profile"]
     form = {"client_id": srv.app_id, "redirect_uri": REDIRECT, "state": "s", "scope": scope}
     form |= {"user_id": user_id, "declined_scopes": list(declined)}
-    code = httpx.URL(client.post("/v24.0/dialog/oauth", data=form).headers["location"]).params["code"]
+    code = httpx.URL(client.post(f"/{API}/dialog/oauth", data=form).headers["location"]).params["code"]
     return client.get(
-        "/v24.0/oauth/access_token",
+        f"/{API}/oauth/access_token",
         params={
             "client_id": srv.app_id,
             "client_secret": srv.app_secret,
@@ -33,7 +35,7 @@ def _login(client: httpx.Client, srv, user_id: str, scope: str, declined: tuple[
 
 def _scopes(client: httpx.Client, srv, token: str) -> list[str]:
     app_token = f"{srv.app_id}|{srv.app_secret}"
-    data = client.get("/v24.0/debug_token", params={"input_token": token, "access_token": app_token})
+    data = client.get(f"/{API}/debug_token", params={"input_token": token, "access_token": app_token})
     return data.json()["data"]["scopes"]
 
 
@@ -51,7 +53,7 @@ def test_dialog_grants_requested_minus_declined(clean_faults) -> None:
         assert "ads_read" in scopes and "business_management" in scopes and "read_insights" not in scopes
         # Permissions belong to the user and app: every token of the user now lacks it.
         assert "read_insights" not in _scopes(client, srv, user["access_token"])
-        perms = client.get("/v24.0/me/permissions", params={"access_token": token}).json()["data"]
+        perms = client.get(f"/{API}/me/permissions", params={"access_token": token}).json()["data"]
         assert {"permission": "read_insights", "status": "declined"} in perms
         assert {"permission": "ads_read", "status": "granted"} in perms
 

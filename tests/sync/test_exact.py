@@ -105,10 +105,10 @@ def test_twice_equals_once_and_entities_are_incremental(world, monkeypatch):
         assert stats[0].direct_slices == stats[0].slices > 0
         assert stats[1].direct_slices == 0 and stats[1].slices > 0
     cfg = world.config
-    # Every entity is kept whatever its status (archived ones included), none twice.
+    # Every entity is kept whatever its status (archived and deleted ones included), none twice.
     assert len(once["campaigns"]) == cfg.campaigns_per_account
     assert len(once["adsets"]) == cfg.campaigns_per_account * cfg.adsets_per_campaign
     assert len(once["ads"]) == cfg.campaigns_per_account * cfg.adsets_per_campaign * cfg.ads_per_adset
-    assert {c[3] for c in snapshot()["campaigns"]} <= {"ACTIVE", "PAUSED", "ARCHIVED"}
+    assert {c[3] for c in snapshot()["campaigns"]} <= {"ACTIVE", "PAUSED", "ARCHIVED", "DELETED"}
     third = _run(sync_account(account_id, full_refresh=True))
     assert third.status == "succeeded" and snapshot()["daily"] == once["daily"]

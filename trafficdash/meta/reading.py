@@ -192,10 +192,17 @@ class AccountReader:
         }
         if breakdowns:
             params["breakdowns"] = ",".join(breakdowns)
+        # Meta leaves archived and deleted objects' stats out of level insights unless the level's
+        # status filter asks for them ("Manage your ad object's status"): ask for every status.
+        status_field = "ad" if level == "account" else level
+        filtering: list[dict[str, Any]] = [
+            {"field": f"{status_field}.effective_status", "operator": "IN", "value": ALL_EFFECTIVE_STATUSES}
+        ]
         if campaign_ids:
-            params["filtering"] = json.dumps(
-                [{"field": "campaign.id", "operator": "IN", "value": [str(c) for c in campaign_ids]}]
+            filtering.append(
+                {"field": "campaign.id", "operator": "IN", "value": [str(c) for c in campaign_ids]}
             )
+        params["filtering"] = json.dumps(filtering)
         return params
 
     def insight_pages(self, params: dict[str, Any], what: str) -> Iterator[list[dict]]:

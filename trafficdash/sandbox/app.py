@@ -17,6 +17,8 @@ from .config import SandboxConfig
 from .creatives import MEDIA_PATH, PREVIEW_PATH, Creative, preview_page, render_image
 from .errors import GraphError, param_error
 from .graph import ALWAYS_GRANTED, Graph, Reply
+from .pressure import batch_timeout
+from .versions import check_version
 from .world import Ad
 
 try:  # orjson ships with the app's dependencies; fall back to json
@@ -124,9 +126,23 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         hidden = "".join(
             f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
             for k, v in params.items()
-            if k in ("client_id", "redirect_uri", "state", "scope", "response_type")
+            if k in ("client_id", "redirect_uri", "state", "scope", "response_type", "config_id")
         )
         requested = [x for x in params.get("scope", "").replace(" ", ",").split(",") if x]
+        config = graph.configs.get(params.get("config_id", ""))
+        if config is not None:  # Login for Business: fixed permissions, the user picks ad accounts
+            requested = []
+            hidden += '<input type="hidden" name="assets_offered" value="1">'
+            accounts = "".join(
+                f'<label class=perm><input type="checkbox" name="asset_ids" value="{html.escape(a.account_id)}" '
+                f"checked> {html.escape(a.spec.name)} ({html.escape(a.id)})</label>"
+                for a in graph.world.accounts.values()
+            )
+            hidden += (
+                f"<p>{html.escape(config.name)} asks for: "
+                f"<code>{html.escape(', '.join(config.permissions))}</code></p>"
+                f"<details open><summary>Ad accounts to share</summary>{accounts}</details>"
+            )
         # Facebook's "Edit access": the user may turn off permissions before continuing.
         choices = "".join(
             f'<label class=perm><input type="checkbox" name="declined_scopes" value="{html.escape(x)}"> '
@@ -154,16 +170,36 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         )
         return HTMLResponse(body, status_code=400 if error else 200)
 
+    def version_error(request: Request) -> str | None:
+        version = request.path_params.get("version")
+        if version is None:
+            return None
+        try:
+            check_version(version, graph.today_utc())
+        except GraphError as exc:
+            return exc.message
+        return None
+
     async def dialog_get(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
+        expired = version_error(request)
+        if expired:
+            return dialog_page(request, params, expired)
         if params.get("client_id") != graph.world.app_id:
             return dialog_page(request, params, "Invalid App ID: the client_id is not this sandbox's app id.")
+        if params.get("config_id") and params["config_id"] not in graph.configs:
+            return dialog_page(
+                request, params, "Invalid config_id: no such Facebook Login for Business configuration."
+            )
         if not params.get("redirect_uri"):
             return dialog_page(request, params, "redirect_uri is required.")
         return dialog_page(request, params)
 
     async def dialog_post(request: Request) -> Response:
         form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        expired = version_error(request)
+        if expired:
+            return dialog_page(request, form, expired)
         if form.get("client_id") != graph.world.app_id or not form.get("redirect_uri"):
             return dialog_page(request, form, "Invalid request.")
         user_id = form.get("user_id", "")
@@ -176,9 +212,16 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
                 "error_description": "Permissions error",
             }
         else:
-            declined = (await request.form()).getlist("declined_scopes")
-            requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
-            graph.consent(user_id, requested, [str(x) for x in declined])
+            full_form = await request.form()
+            if form.get("config_id") in graph.configs:
+                picked = (
+                    [str(x) for x in full_form.getlist("asset_ids")] if form.get("assets_offered") else None
+                )
+                graph.consent_config(user_id, form["config_id"], picked)
+            else:
+                declined = full_form.getlist("declined_scopes")
+                requested = [x for x in form.get("scope", "").replace(" ", ",").split(",") if x]
+                graph.consent(user_id, requested, [str(x) for x in declined])
             query = {"code": graph.make_code(user_id, form["client_id"], redirect_uri)}
         if form.get("state") is not None:
             query["state"] = form["state"]
@@ -189,7 +232,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         app.add_api_route(f"{prefix}/dialog/oauth", dialog_post, methods=["POST"], include_in_schema=False)
 
     # ---- batch ----------------------------------------------------------------------------------
-    def run_batch(params: dict[str, str], base_url: str, auth: str | None) -> Reply:
+    def run_batch(params: dict[str, str], base_url: str, auth: str | None, version: str) -> Reply:
+        check_version(version, graph.today_utc())
         try:
             batch = json.loads(params.get("batch") or "")
         except ValueError:
@@ -199,22 +243,30 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
         if len(batch) > MAX_BATCH:
             raise param_error(f"Too many requests in batch message. Maximum batch size is {MAX_BATCH}")
         include_headers = str(params.get("include_headers", "true")).lower() != "false"
-        out = []
+        out: list[dict[str, Any] | None] = []
         last_headers: dict[str, str] = {}
-        for item in batch:
+        faults = graph.faults
+        for number, item in enumerate(batch, start=1):
             if not isinstance(item, dict) or "relative_url" not in item:
                 raise param_error("Missing relative_url in batch request")
+            if faults.batch_timeout_after_parts and number > faults.batch_timeout_after_parts:
+                out.append(None)  # the batch timed out before this part ran: Meta answers null
+                continue
             method = str(item.get("method", "GET")).upper()
             rel = str(item["relative_url"])
             split = urlsplit(rel if rel.startswith("/") else "/" + rel)
-            _, parts = _split(split.path, config.api_version)
+            part_version, parts = _split(split.path, version)
             sub = dict(parse_qsl(split.query, keep_blank_values=True))
             if item.get("body"):
                 sub.update(dict(parse_qsl(str(item["body"]), keep_blank_values=True)))
             for key in ("access_token", "appsecret_proof"):
                 if key not in sub and key in params:
                     sub[key] = params[key]
-            reply = graph.handle(method, parts, sub, base_url, auth)
+            if number == faults.batch_part_error_at:
+                error = batch_timeout()
+                reply = Reply(error.status, error.body(), {"facebook-api-version": part_version})
+            else:
+                reply = graph.handle(method, parts, sub, base_url, auth, part_version)
             last_headers = reply.headers
             entry: dict[str, Any] = {"code": reply.status, "body": json.dumps(reply.body)}
             if include_headers:
@@ -241,16 +293,16 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> FastAPI:
     async def graph_route(request: Request, path: str = "") -> Response:
         await slow()
         params = await _params(request)
-        _version, parts = _split(path, config.api_version)
+        version, parts = _split(path, config.api_version)
         base_url = base_of(request)
         auth = request.headers.get("authorization")
         if request.method == "POST" and not parts and "batch" in params:
             try:
-                reply = await run_in_threadpool(run_batch, params, base_url, auth)
+                reply = await run_in_threadpool(run_batch, params, base_url, auth, version)
             except GraphError as exc:
                 reply = Reply(exc.status, exc.body())
             return respond(reply)
-        reply = await run_in_threadpool(graph.handle, request.method, parts, params, base_url, auth)
+        reply = await run_in_threadpool(graph.handle, request.method, parts, params, base_url, auth, version)
         return respond(reply)
 
     app.add_api_route("/", graph_route, methods=["GET", "POST", "DELETE"], include_in_schema=False)

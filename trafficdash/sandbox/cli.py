@@ -20,6 +20,7 @@ def build_config(seed: int, **options: Any) -> SandboxConfig:
 
 
 def describe(config: SandboxConfig, graph_url: str) -> dict[str, Any]:
+    from .login import login_configurations
     from .world import World
 
     world = World(config)
@@ -30,6 +31,7 @@ def describe(config: SandboxConfig, graph_url: str) -> dict[str, Any]:
             "name": a.spec.name,
             "currency": a.spec.currency,
             "timezone_name": a.spec.timezone,
+            "account_status": a.spec.status,
             "users": a.owners,
         }
         for a in world.accounts.values()
@@ -42,6 +44,7 @@ def describe(config: SandboxConfig, graph_url: str) -> dict[str, Any]:
         "seed": config.seed,
         "users": world.users,
         "ad_accounts": list(accounts.values()),
+        "login_configurations": [c.as_dict() for c in login_configurations(config.seed)],
     }
 
 

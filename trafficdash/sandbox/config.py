@@ -6,7 +6,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
-API_VERSION = "v24.0"
+from .pressure import MAX_PAGE_WEIGHT
+from .versions import DEFAULT_VERSION as API_VERSION
 
 
 @dataclass
@@ -22,6 +23,9 @@ class FaultConfig:
     rate_limit_code: int = 80000  # which throttling family the storm uses
     token_expiry_after_calls: int = 0  # after N authenticated calls every token is "expired" (190/463)
     async_job_failure_rate: float = 0.0  # share of async report runs ending in "Job Failed"
+    async_job_skipped_rate: float = 0.0  # share (after the failed ones) ending in "Job Skipped"
+    batch_part_error_at: int = 0  # in every batch, part N (1-based) is answered with code 960
+    batch_timeout_after_parts: int = 0  # a batch "times out" after N parts: the rest answer null
     slow_response_ms: int = 0  # added latency per call
     fail_paged_listing_at_page: int = 0  # edges/insights: the Nth page (2 = second) fails once with code 2
     async_polls_to_complete: int = 3  # polls of a report run before it reaches 100%
@@ -50,6 +54,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 3,
         "ads_per_adset": 3,
         "history_days": 180,
+        "world_accounts": 1,
     },
     # one account with 1,000 ads and 90 days
     "bench": {
@@ -59,6 +64,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 5,
         "ads_per_adset": 10,
         "history_days": 90,
+        "world_accounts": 0,
     },
     # tiny world for fast tests
     "test": {
@@ -68,6 +74,7 @@ SCALES: dict[str, dict[str, int]] = {
         "adsets_per_campaign": 2,
         "ads_per_adset": 2,
         "history_days": 60,
+        "world_accounts": 0,
     },
 }
 
@@ -84,11 +91,13 @@ class SandboxConfig:
     campaigns_per_account: int | None = None
     adsets_per_campaign: int | None = None
     ads_per_adset: int | None = None
+    world_accounts: int | None = None  # 1: a demo user with the WORLD_LOCALES accounts (users.py)
     today: date | None = None  # pin "today" (in every account's time zone) for tests
     api_version: str = API_VERSION
     app_secret_proof_required: bool = False
     max_sync_insight_rows: int = 250_000  # larger synchronous insight requests: "reduce the amount of data"
     max_page_limit: int = 5000
+    max_page_weight: int = MAX_PAGE_WEIGHT  # rows x field weight a page may carry (pressure.py)
     call_budget: int = 5000  # simulated calls per hour behind the usage headers
     faults: FaultConfig = field(default_factory=FaultConfig)
 

@@ -13,6 +13,7 @@ import numpy as np
 from .breakdowns import FAMILIES, family_of
 from .breakdowns import cells as family_cells
 from .hashing import between, h64, uniforms, unit
+from .money import whole_step
 from .world import Ad, World
 
 if TYPE_CHECKING:
@@ -234,7 +235,8 @@ class Delivery:
         part = np.where(days == t1, frac, 1.0)
         spend = budget * weekday * trend * ramp * (0.8 + 0.4 * u(1)) * part * on
         cpm_d = cpm * (1.0 + 0.004 * np.minimum(age, 90)) * (0.9 + 0.2 * u(2))
-        spend_c = np.floor(spend * 100 + u(3))
+        step = whole_step(acc.spec.currency)  # hundredths per reported unit: whole yen, cents
+        spend_c = np.floor(spend * 100 / step + u(3)) * step
         impressions = np.floor(spend_c / 100.0 / cpm_d * 1000 + u(4))
         spend_c = np.where(impressions > 0, spend_c, 0)
         freq = 1.04 + 0.25 * u(5) + 0.004 * np.minimum(age, 60)
@@ -296,9 +298,9 @@ class Delivery:
                 reported = np.minimum(final, np.floor(final * restate + ur))
                 m[:, COL[f"{t}:{w}"]] = reported
                 if t in VALUED:
-                    value = np.floor(final * aov_day + u(s0 + 6))
+                    value = np.floor(final * aov_day / step + u(s0 + 6)) * step
                     rep_value = np.where(
-                        final > 0, np.floor(value * reported / np.maximum(final, 1) + 0.5), 0
+                        final > 0, np.floor(value / step * reported / np.maximum(final, 1) + 0.5) * step, 0
                     )
                     m[:, COL[f"{t}$:{w}"]] = rep_value
         return days, m

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,8 +23,13 @@ from .errors import GraphError, param_error
 from .fields import readable, unknown_field
 from .hashing import digits, unit
 from .insights import InsightQuery, InsightsEngine, format_row, match, parse_json, parse_list, parse_query
+from .lifecycle import lifted_statuses, shown
+from .login import granular_scopes, login_configurations
+from .money import api_amount
 from .node_values import extra_values, targeting_of
+from .pressure import check_insights_page, check_listing_page, reach_withheld
 from .users import LONG_LIVED_SECONDS, SHORT_LIVED_SECONDS, make_token, parse_token
+from .versions import check_version
 from .world import (
     OPTIMIZATION,
     Account,
@@ -47,6 +52,8 @@ from .writes import Writes
 SCOPES = ["ads_read", "ads_management", "business_management", "read_insights", "email", "public_profile"]
 # Permissions Facebook grants with any login and does not let the user decline.
 ALWAYS_GRANTED = ("public_profile",)
+# What a Login for Business login grants besides its configuration's permissions.
+LOGIN_DEFAULTS = ("public_profile", "email")
 
 
 @dataclass
@@ -65,6 +72,7 @@ class ReportRun:
     created: datetime
     fails: bool
     polls: int = 0
+    ending: str = "Job Failed"  # how a failing run ends: "Job Failed" or "Job Skipped"
 
 
 def _cursor(offset: int) -> str:
@@ -141,6 +149,9 @@ class Graph:
         # Per user (Facebook keeps permissions per user and app, shared by all their tokens).
         self.granted: dict[str, list[str]] = {}
         self.declined: dict[str, list[str]] = {}
+        # Per user, after a Login for Business dialog: the ad accounts (ids without act_) granted.
+        self.granted_accounts: dict[str, list[str]] = {}
+        self.configs = {c.config_id: c for c in login_configurations(config.seed)}
         self.call_times: deque[float] = deque()
         self.account_calls: dict[str, deque[float]] = {}
         self.runs: dict[str, ReportRun] = {}
@@ -161,6 +172,7 @@ class Graph:
                 self.revoked.clear()
                 self.granted.clear()
                 self.declined.clear()
+                self.granted_accounts.clear()
             self.faults = self.faults.updated(values)
             if "rate_limit_storm_calls" in values:
                 self.storm_left = self.faults.rate_limit_storm_calls
@@ -181,6 +193,8 @@ class Graph:
             "report_runs": len(self.runs),
             "granted_scopes": dict(self.granted),
             "declined_scopes": dict(self.declined),
+            "granted_accounts": dict(self.granted_accounts),
+            "login_configurations": [c.as_dict() for c in self.configs.values()],
             "app_id": self.world.app_id,
             "api_version": self.config.api_version,
             "users": self.world.users,
@@ -205,7 +219,7 @@ class Graph:
             while dq and now - dq[0] > 300:
                 dq.popleft()
             acc_pct = 100.0 if throttled else round(min(100.0, len(dq) * 100 / max(1, budget / 12)), 2)
-            buc[account.account_id] = [
+            buc[account.business_id] = [
                 {
                     "type": "ads_insights",
                     "call_count": int(acc_pct),
@@ -240,8 +254,10 @@ class Graph:
         params: dict[str, str],
         base_url: str,
         auth_header: str | None = None,
+        version: str | None = None,
     ) -> Reply:
         method = method.upper()
+        version = version or self.config.api_version
         account: Account | None = None
         throttled = False
         with self.lock:
@@ -254,6 +270,7 @@ class Graph:
                 scheme, _, value = auth_header.partition(" ")
                 if scheme.lower() in ("oauth", "bearer"):
                     token = value.strip()
+            check_version(version, self.today_utc())
             account = self._account_hint(parts)
             if account is not None:
                 with self.lock:
@@ -269,10 +286,14 @@ class Graph:
                 )
         with self.lock:
             reply.headers.update(self.usage_headers(account, throttled))
-        reply.headers["facebook-api-version"] = self.config.api_version
+        reply.headers["facebook-api-version"] = version
         reply.headers["x-fb-trace-id"] = E.fbtrace_id()
         reply.headers["x-fb-rev"] = "1019876543"
         return reply
+
+    def today_utc(self) -> date:
+        """The sandbox's calendar day (the pinned test day, if any): what version lifetimes go by."""
+        return self.config.today or datetime.now(UTC).date()
 
     def _account_hint(self, parts: list[str]) -> Account | None:
         if not parts:
@@ -384,7 +405,7 @@ class Graph:
             raise E.unsupported_get(node_id, method.lower())
         if node is not user:
             acc = self.world.account_of(node)
-            if not self.world.accessible(user["id"], acc):
+            if not self.may_read(user["id"], acc):
                 if edge:
                     raise E.permission_ads()
                 raise E.unsupported_get(node_id)
@@ -397,7 +418,7 @@ class Graph:
             return self._serialize(node, params.get("fields"), user, base_url)
         if node is user:
             if edge == "adaccounts":
-                items = [a for a in self.world.accounts.values() if user["id"] in a.owners]
+                items = [a for a in self.world.accounts.values() if self.may_read(user["id"], a)]
                 return self._page(items, params, base_url, parts, user)
             if edge == "permissions":
                 return {
@@ -447,13 +468,14 @@ class Graph:
         if not isinstance(filters, list):
             raise param_error("param filtering must be an array.")
         statuses = parse_list(params.get("effective_status"), "effective_status")
+        lifted = lifted_statuses(filters)
         out = []
         for it in items:
             eff = self._status(it)[1]
             if statuses:
                 if eff not in statuses:
                     continue
-            elif eff in ("ARCHIVED", "DELETED"):
+            elif not shown(eff, lifted):
                 continue
             keep = True
             for f in filters:
@@ -563,6 +585,9 @@ class Graph:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
+        check_listing_page(
+            limit, [k for k, _ in parse_fields(params.get("fields"))], self.config.max_page_weight
+        )
         chunk = items[offset : offset + limit]
         data = [self._serialize(it, params.get("fields"), user, base_url) for it in chunk]
         out: dict[str, Any] = {"data": data}
@@ -593,15 +618,23 @@ class Graph:
     def _insights(self, node: object, params: dict[str, str], base_url: str, parts: list[str]) -> dict:
         q = parse_query(self.world, node, params)
         rows = self._grouped(node, q, self.config.max_sync_insight_rows)
-        return self._insight_page(q, rows, params, base_url, parts)
+        withhold = reach_withheld(q.breakdowns, q.since, self.world.today(self.world.account_of(node)))
+        return self._insight_page(q, rows, params, base_url, parts, withhold)
 
     def _insight_page(
-        self, q: InsightQuery, rows: list, params: dict[str, str], base_url: str, parts: list[str]
+        self,
+        q: InsightQuery,
+        rows: list,
+        params: dict[str, str],
+        base_url: str,
+        parts: list[str],
+        withhold_reach: bool = False,
     ) -> dict:
         limit = self._limit(params)
         offset = _uncursor(params["after"]) if params.get("after") else 0
         self._maybe_fail_page(offset, limit, parts, params)
-        data = [format_row(self.world, q, g, b) for g, b in rows[offset : offset + limit]]
+        check_insights_page(limit, q.fields, len(q.breakdowns), self.config.max_page_weight)
+        data = [format_row(self.world, q, g, b, withhold_reach) for g, b in rows[offset : offset + limit]]
         out: dict[str, Any] = {"data": data}
         if rows:
             out["paging"] = self._paging(offset, limit, len(rows), params, base_url, parts)
@@ -613,9 +646,14 @@ class Graph:
             self.run_seq += 1
             seq = self.run_seq
         run_id = digits(16, "run", self.config.seed, seq, time.time_ns())
-        fails = unit(self.config.seed, "asyncfail", seq) < self.faults.async_job_failure_rate
+        draw = unit(self.config.seed, "asyncfail", seq)
+        failed = self.faults.async_job_failure_rate
+        skipped = failed + self.faults.async_job_skipped_rate
         acc = self.world.account_of(node)
-        self.runs[run_id] = ReportRun(run_id, acc, node, q, self.world.now(acc), fails)
+        ending = "Job Failed" if draw < failed else "Job Skipped"
+        self.runs[run_id] = ReportRun(
+            run_id, acc, node, q, self.world.now(acc), draw < skipped, ending=ending
+        )
         return {"report_run_id": run_id}
 
     def _report_run(
@@ -636,7 +674,9 @@ class Graph:
             raise E.unsupported_get(run.id)
         run.polls += 1
         pct = min(100, int(run.polls * 100 / need))
-        if run.fails and pct >= 50:
+        if run.fails and run.ending == "Job Skipped":
+            status, pct = "Job Skipped", 0  # never picked up: Meta skipped the job
+        elif run.fails and pct >= 50:
             status, pct = "Job Failed", 50
         elif pct >= 100:
             status = "Job Completed"
@@ -706,12 +746,12 @@ class Graph:
                 "currency": lambda: a.spec.currency,
                 "timezone_name": lambda: a.spec.timezone,
                 "timezone_offset_hours_utc": lambda: w.now(a).utcoffset().total_seconds() / 3600,
-                "account_status": lambda: 1,
-                "disable_reason": lambda: 0,
-                "amount_spent": lambda: str(self._account_spent(a)),
+                "account_status": lambda: a.spec.status,
+                "disable_reason": lambda: DISABLE_REASON.get(a.spec.status, 0),
+                "amount_spent": lambda: api_amount(self._account_spent(a), a.spec.currency),
                 "balance": lambda: "0",
                 "spend_cap": lambda: "0",
-                "min_daily_budget": lambda: int(100 * a.scale),
+                "min_daily_budget": lambda: int(api_amount(int(100 * a.scale), a.spec.currency)),
                 "business": lambda: {"id": a.business_id, "name": f"{a.spec.name} Ltda"},
                 "owner": lambda: a.business_id,
                 "is_personal": lambda: 0,
@@ -732,6 +772,7 @@ class Graph:
                 "users": lambda: {"data": [{"id": u, "name": w.users_by_id[u]["name"]} for u in a.owners]},
             }
         st = self._status(node)
+        cur = w.account_of(node).spec.currency
         base = {
             "id": lambda: node.id,
             "name": lambda: node.name,
@@ -751,7 +792,7 @@ class Graph:
                     "special_ad_categories": lambda: [],
                     "special_ad_category": lambda: "NONE",
                     "start_time": lambda: meta_time(created_time(c) + timedelta(minutes=5)),
-                    "budget_remaining": lambda: str(c.cbo_budget or 0),
+                    "budget_remaining": lambda: api_amount(c.cbo_budget or 0, cur),
                     "lifetime_budget": lambda: "0",
                     "smart_promotion_type": lambda: "GUIDED_CREATION",
                     "source_campaign_id": lambda: "0",
@@ -759,7 +800,7 @@ class Graph:
                 }
             )
             if c.cbo_budget:
-                base["daily_budget"] = lambda: str(c.cbo_budget)
+                base["daily_budget"] = lambda: api_amount(c.cbo_budget or 0, cur)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
             return base
         if isinstance(node, AdSet):
@@ -772,7 +813,9 @@ class Graph:
                     "optimization_goal": lambda: OPTIMIZATION[s.campaign.objective],
                     "billing_event": lambda: "IMPRESSIONS",
                     "lifetime_budget": lambda: "0",
-                    "budget_remaining": lambda: str(0 if s.campaign.cbo_budget else s.daily_budget),
+                    "budget_remaining": lambda: api_amount(
+                        0 if s.campaign.cbo_budget else s.daily_budget, cur
+                    ),
                     "targeting": lambda: targeting_of(s),
                     "attribution_spec": lambda: [
                         {"event_type": "CLICK_THROUGH", "window_days": 7},
@@ -789,7 +832,7 @@ class Graph:
                 }
             )
             if not s.campaign.cbo_budget:
-                base["daily_budget"] = lambda: str(s.daily_budget)
+                base["daily_budget"] = lambda: api_amount(s.daily_budget, cur)
                 base["bid_strategy"] = lambda: "LOWEST_COST_WITHOUT_CAP"
             return base
         a = node
@@ -853,6 +896,24 @@ class Graph:
         return out
 
     # ---- OAuth ------------------------------------------------------------------------------------
+    def may_read(self, user_id: str, acc: Account) -> bool:
+        """The user's own account, and one the user granted if they logged in with a configuration."""
+        granted = self.granted_accounts.get(user_id)
+        return self.world.accessible(user_id, acc) and (granted is None or acc.account_id in granted)
+
+    def consent_config(self, user_id: str, config_id: str, account_ids: list[str] | None) -> list[str]:
+        """A Login for Business dialog: every permission of the configuration (none can be declined),
+        on the ad accounts the user picked (None: all of theirs). Returns the granted permissions."""
+        config = self.configs[config_id]
+        own = [a.account_id for a in self.world.accounts.values() if user_id in a.owners]
+        picked = own if account_ids is None else [a for a in own if a in set(account_ids)]
+        with self.lock:
+            granted = set(config.permissions) | set(LOGIN_DEFAULTS)
+            self.granted[user_id] = [s for s in SCOPES if s in granted]
+            self.declined[user_id] = []
+            self.granted_accounts[user_id] = picked
+            return self.granted[user_id]
+
     def scopes_of(self, user_id: str) -> list[str]:
         """The permissions the user has granted this app (all of SCOPES until a dialog says otherwise)."""
         return list(self.granted.get(user_id, SCOPES))
@@ -868,6 +929,7 @@ class Graph:
             now_granted = (before | wanted) - refused
             self.granted[user_id] = [s for s in SCOPES if s in now_granted]
             self.declined[user_id] = [s for s in SCOPES if s in refused]
+            self.granted_accounts.pop(user_id, None)  # a classic login reaches all the user's accounts
             return self.granted[user_id]
 
     def make_code(self, user_id: str, client_id: str, redirect_uri: str) -> str:
@@ -920,6 +982,14 @@ class Graph:
         token = make_token(self.config.seed, user_id, "S", now + SHORT_LIVED_SECONDS)
         return {"access_token": token, "token_type": "bearer", "expires_in": SHORT_LIVED_SECONDS}
 
+    def _granular(self, user_id: str) -> list[dict[str, Any]]:
+        accounts = self.granted_accounts.get(user_id)
+        businesses = None
+        if accounts is not None:
+            by_id = {a.account_id: a for a in self.world.accounts.values()}
+            businesses = sorted({by_id[a].business_id for a in accounts})
+        return granular_scopes(self.scopes_of(user_id), accounts, businesses)
+
     def _debug_token(self, params: dict[str, str], token: str | None) -> dict:
         if not token:
             raise E.no_token()
@@ -948,6 +1018,7 @@ class Graph:
             "is_valid": valid,
             "issued_at": max(0, (expires or now) - LONG_LIVED_SECONDS),
             "scopes": self.scopes_of(user_id),
+            "granular_scopes": self._granular(user_id),
             "user_id": user_id,
         }
         if not valid:
@@ -957,6 +1028,10 @@ class Graph:
                 "subcode": 463 if user_id not in self.revoked else 460,
             }
         return {"data": data}
+
+
+# disable_reason for a disabled account (ADS_INTEGRITY_POLICY); a closed one gives none.
+DISABLE_REASON = {2: 1}
 
 
 def type_name(node: object) -> str:

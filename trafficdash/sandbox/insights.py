@@ -15,6 +15,8 @@ from .errors import GraphError, param_error, reduce_data
 from .fields import readable
 from .hashing import digits
 from .insight_metrics import extra_metric
+from .lifecycle import lifted_statuses, shown
+from .pressure import REACH_FIELDS
 from .world import Account, Ad, AdSet, Campaign, World, ad_status, adset_status, campaign_status
 
 LEVELS = ["account", "campaign", "adset", "ad"]
@@ -374,6 +376,9 @@ class InsightsEngine:
             if not known:
                 raise param_error(f"Filtering field '{field}' with operation '{op}' is not supported")
             ads = [ad for ad in ads if match(entity_value(world, ad, field)[1], op, value)]
+        if q.level != "account":  # archived/deleted objects' rows only when a status filter asks
+            lifted = lifted_statuses(filters)
+            ads = [ad for ad in ads if self._shown_at_level(node, ad, q.level, lifted)]
         buckets = self.buckets(q)
         b_starts = np.array([b[0].toordinal() for b in buckets], dtype=np.int64)
         group_name = breakdown_group(list(q.breakdowns)) if q.breakdowns else ""
@@ -430,6 +435,12 @@ class InsightsEngine:
             ]
         groups.sort(key=lambda g: (g.bucket, g.entity.id, g.cell))
         return groups
+
+    def _shown_at_level(self, node: object, ad: Ad, level: str, lifted: set[str]) -> bool:
+        entity = {"ad": ad, "adset": ad.adset, "campaign": ad.campaign}[level]
+        if entity is node:  # an object's own insights edge answers even when it is deleted
+            return True
+        return shown(entity_value(self.world, ad, f"{level}.effective_status")[1], lifted)
 
     @staticmethod
     def metric(g: Group, name: str) -> float:
@@ -489,7 +500,10 @@ ACTION_BASES = [
 ]
 
 
-def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date]) -> dict[str, Any]:
+def format_row(
+    world: World, q: InsightQuery, g: Group, bucket: tuple[date, date], withhold_reach: bool = False
+) -> dict[str, Any]:
+    """One insights row; ``withhold_reach`` leaves reach and its ratios out (omitted, never zero)."""
     ent = g.entity
     vec = g.vec
     acc = world.account_of(ent)
@@ -620,6 +634,9 @@ def format_row(world: World, q: InsightQuery, g: Group, bucket: tuple[date, date
         for f in ("actions", "conversions", "action_values"):
             if f in row:
                 row[f] = expand_actions(row[f], list(q.action_breakdowns), hint, money=f == "action_values")
+    if withhold_reach:
+        for f in REACH_FIELDS:
+            row.pop(f, None)
     row["date_start"] = bucket[0].isoformat()
     row["date_stop"] = bucket[1].isoformat()
     for b, v in zip(q.breakdowns, g.cell, strict=True):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .hashing import digits
+from .money import api_amount
 from .users import ACCOUNT_LOCALES
 from .world import OPTIMIZATION, Account, Ad, AdSet, Campaign
 
@@ -53,7 +54,7 @@ def account_values(a: Account) -> Producers:
         "is_prepay_account": lambda: False,
         "is_tax_id_required": lambda: False,
         "offsite_pixels_tos_accepted": lambda: True,
-        "min_campaign_group_spend_cap": lambda: str(int(10_000 * a.scale)),
+        "min_campaign_group_spend_cap": lambda: api_amount(int(10_000 * a.scale), a.spec.currency),
         "user_tasks": lambda: ["DRAFT", "ANALYZE", "ADVERTISE", "MANAGE"],
         "funding_source_details": lambda: {
             "id": digits(16, "fs", a.account_id),

@@ -22,6 +22,19 @@ ACCOUNT_LOCALES = [
     ("MXN", "America/Mexico_City", "Tienda MX", ["MX", "US"]),
 ]
 
+# The "world" demo user's accounts: currencies without minor units, half-hour and daylight-saving
+# time zones, a disabled (2) and a closed (101) account. A separate user, so the first users'
+# accounts (and every number tests know) stay as they were. (..., account_status)
+WORLD_LOCALES = [
+    ("JPY", "Asia/Tokyo", "Tokyo Shop", ["JP"], 1),
+    ("INR", "Asia/Kolkata", "Mumbai Store", ["IN"], 1),
+    ("EUR", "Europe/Berlin", "Berlin Laden", ["DE", "AT"], 1),
+    ("KRW", "Asia/Seoul", "Seoul Shop", ["KR"], 1),
+    ("IDR", "Asia/Jakarta", "Jakarta Toko", ["ID"], 1),
+    ("HUF", "Europe/Budapest", "Budapest Bolt", ["HU"], 2),
+    ("COP", "America/Bogota", "Tienda Bogota", ["CO"], 101),
+]
+
 LONG_LIVED_SECONDS = 60 * 24 * 3600
 SHORT_LIVED_SECONDS = 2 * 3600
 
@@ -73,12 +86,14 @@ class AccountSpec:
     currency: str
     timezone: str
     countries: tuple[str, ...]
+    status: int = 1  # account_status: 1 active, 2 disabled, 101 closed
 
 
 def account_specs(
-    seed: int, users: int = 3, accounts_per_user: int = 2
+    seed: int, users: int = 3, accounts_per_user: int = 2, world_accounts: bool = False
 ) -> tuple[list[AccountSpec], list[list[int]]]:
-    """Accounts and, per user, the indexes of their accounts. User 1 shares user 0's last account."""
+    """Accounts and, per user, the indexes of their accounts. User 1 shares user 0's last account;
+    with ``world_accounts`` one more user holds the WORLD_LOCALES accounts."""
     per_user: list[list[int]] = []
     next_index = 0
     for u in range(users):
@@ -96,14 +111,24 @@ def account_specs(
         accounts.append(
             AccountSpec(i, digits(15, "account", seed, i), f"{stem}{suffix}", currency, tz, tuple(countries))
         )
+    if world_accounts:
+        start = len(accounts)
+        for k, (currency, tz, name, countries, status) in enumerate(WORLD_LOCALES):
+            i = start + k
+            accounts.append(
+                AccountSpec(i, digits(15, "account", seed, i), name, currency, tz, tuple(countries), status)
+            )
+        per_user.append(list(range(start, len(accounts))))
     return accounts, per_user
 
 
-def sandbox_users(seed: int = 42, users: int = 3, accounts_per_user: int = 2) -> list[dict]:
+def sandbox_users(
+    seed: int = 42, users: int = 3, accounts_per_user: int = 2, world_accounts: bool = False
+) -> list[dict]:
     """Each sandbox user: id, name, email, a ready long-lived access token and ad account ids."""
-    accounts, per_user = account_specs(seed, users, accounts_per_user)
+    accounts, per_user = account_specs(seed, users, accounts_per_user, world_accounts)
     out = []
-    for u in range(users):
+    for u in range(len(per_user)):
         user_id = digits(15, "user", seed, u)
         first = FIRST[h64("first", seed, u) % len(FIRST)]
         last = LAST[h64("last", seed, u) % len(LAST)]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .config import SandboxConfig
 from .hashing import between, digits, h64, pick, unit
+from .lifecycle import End, end_of, ended_status
 from .users import AccountSpec, account_specs, sandbox_app_credentials, sandbox_users
 
 OBJECTIVES = [
@@ -35,7 +36,20 @@ OPTIMIZATION = {
     "OUTCOME_ENGAGEMENT": "POST_ENGAGEMENT",
     "OUTCOME_APP_PROMOTION": "APP_INSTALLS",
 }
-CURRENCY_SCALE = {"USD": 1.0, "BRL": 5.2, "EUR": 0.92, "GBP": 0.8, "MXN": 18.0}
+# Units of the currency per US dollar: budgets and prices scale with it.
+CURRENCY_SCALE = {
+    "USD": 1.0,
+    "BRL": 5.2,
+    "EUR": 0.92,
+    "GBP": 0.8,
+    "MXN": 18.0,
+    "JPY": 150.0,
+    "INR": 84.0,
+    "KRW": 1400.0,
+    "IDR": 16000.0,
+    "HUF": 360.0,
+    "COP": 4000.0,
+}
 CREATED_EPOCH = date(2024, 1, 1)
 THEMES = [
     "Black Friday",
@@ -105,8 +119,11 @@ class Campaign:
     cbo_budget: int | None  # minor units per day when the campaign holds the budget
     archived_when_off: bool
     adsets: list[AdSet] = field(default_factory=list)
+    end: End | None = None  # archived or deleted on end.day (lifecycle)
 
     def on(self, n: int) -> bool:
+        if self.end is not None and n >= self.end.day.toordinal():
+            return False
         return n > self.created.toordinal() and (n + self.phase) % self.period < self.on_len
 
 
@@ -120,9 +137,12 @@ class AdSet:
     late_start: int  # days into each flight before the ad set starts
     audience: int
     ads: list[Ad] = field(default_factory=list)
+    end: End | None = None
 
     def on(self, n: int) -> bool:
         c = self.campaign
+        if self.end is not None and n >= self.end.day.toordinal():
+            return False
         return c.on(n) and (n + c.phase) % c.period >= self.late_start
 
 
@@ -134,6 +154,7 @@ class Ad:
     name: str
     creative_id: str
     key: int  # hash key for its numbers
+    end: End | None = None
 
     @property
     def campaign(self) -> Campaign:
@@ -153,6 +174,8 @@ class Ad:
 
     def on(self, n: int) -> bool:
         c = self.campaign
+        if self.end is not None and n >= self.end.day.toordinal():
+            return False
         if not self.adset.on(n):
             return False
         offset = (n + c.phase) % c.period
@@ -168,8 +191,9 @@ class World:
         seed = config.seed
         self.seed = seed
         self.app_id, self.app_secret = sandbox_app_credentials(seed)
-        self.users = sandbox_users(seed, config.users, config.accounts_per_user)
-        specs, per_user = account_specs(seed, config.users, config.accounts_per_user)
+        world = bool(config.world_accounts)
+        self.users = sandbox_users(seed, config.users, config.accounts_per_user, world)
+        specs, per_user = account_specs(seed, config.users, config.accounts_per_user, world)
         self.accounts: dict[str, Account] = {}
         for spec in specs:
             acc = Account(spec, seed)
@@ -205,6 +229,7 @@ class World:
                 cbo_budget=None,
                 archived_when_off=unit(*ck, "archived") < 0.35,
             )
+            camp.end = end_of("campaign", ci == 0, seed, camp.id)
             if unit(*ck, "cbo") < 0.5:
                 camp.cbo_budget = round(between(80, 600, *ck, "budget") * acc.scale) * 100
             for si in range(cfg.adsets_per_campaign):
@@ -224,6 +249,7 @@ class World:
                     late_start=0 if si == 0 else int(h64(*sk, "late") % 6),
                     audience=int(between(2e5, 4e6, *sk, "aud")),
                 )
+                adset.end = end_of("adset", ci == 0 and si == 0, seed, adset.id)
                 for ai in range(cfg.ads_per_adset):
                     ak = (*sk, "ad", ai)
                     ad = Ad(
@@ -235,6 +261,7 @@ class World:
                         creative_id="1202" + digits(14, *ak, "creative"),
                         key=h64(*ak),
                     )
+                    ad.end = end_of("ad", ci == 0 and si == 0 and ai == 0, seed, ad.id)
                     adset.ads.append(ad)
                     self.nodes[ad.id] = ad
                 camp.adsets.append(adset)
@@ -302,7 +329,11 @@ def _last_transition(on, created: date, today: date) -> date:
 
 def campaign_status(world: World, c: Campaign) -> tuple[str, str]:
     """(configured status, effective status)."""
-    n = world.today(c.account).toordinal()
+    today = world.today(c.account)
+    ended = ended_status([c.end], today)
+    if ended:
+        return ended, ended
+    n = today.toordinal()
     if c.on(n):
         return "ACTIVE", "ACTIVE"
     if c.archived_when_off:
@@ -311,7 +342,11 @@ def campaign_status(world: World, c: Campaign) -> tuple[str, str]:
 
 
 def adset_status(world: World, s: AdSet) -> tuple[str, str]:
-    n = world.today(s.campaign.account).toordinal()
+    today = world.today(s.campaign.account)
+    ended = ended_status([s.campaign.end, s.end], today)
+    if ended:
+        return ended, ended
+    n = today.toordinal()
     cs, ce = campaign_status(world, s.campaign)
     own = "ACTIVE" if (s.on(n) or not s.campaign.on(n)) else "PAUSED"
     if cs == "ARCHIVED":
@@ -325,7 +360,11 @@ def adset_status(world: World, s: AdSet) -> tuple[str, str]:
 
 def ad_status(world: World, ad: Ad) -> tuple[str, str]:
     c = ad.campaign
-    n = world.today(c.account).toordinal()
+    today = world.today(c.account)
+    ended = ended_status([c.end, ad.adset.end, ad.end], today)
+    if ended:
+        return ended, ended
+    n = today.toordinal()
     _ss, se = adset_status(world, ad.adset)
     if se == "ARCHIVED":
         return "ARCHIVED", "ARCHIVED"

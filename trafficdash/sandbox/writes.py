@@ -15,6 +15,7 @@ from datetime import timedelta
 import numpy as np
 
 from .errors import GraphError, param_error
+from .money import api_amount, whole_step
 from .world import Ad, AdSet, Campaign, World
 
 STATUSES = ("ACTIVE", "PAUSED", "DELETED", "ARCHIVED")
@@ -25,7 +26,7 @@ STOPPED = ("PAUSED", "DELETED", "ARCHIVED")
 class Change:
     from_day: int  # first day (ordinal, account time zone) delivered under the change
     status: str | None = None
-    daily_budget: int | None = None  # minor units
+    daily_budget: int | None = None  # the world's hundredths (whole units x 100 where Meta has no minor unit)
 
 
 def min_daily_budget(node: Campaign | AdSet) -> int:
@@ -36,8 +37,10 @@ def min_daily_budget(node: Campaign | AdSet) -> int:
     return per_adset * len(node.adsets) if isinstance(node, Campaign) else per_adset
 
 
-def _money(minor: int, currency: str) -> str:
-    return f"{minor // 100}.{minor % 100:02d} {currency}"
+def _money(hundredths: int, currency: str) -> str:
+    if whole_step(currency) == 100:  # no minor unit
+        return f"{hundredths // 100} {currency}"
+    return f"{hundredths // 100}.{hundredths % 100:02d} {currency}"
 
 
 def budget_too_low(minimum: int, currency: str) -> GraphError:
@@ -103,8 +106,8 @@ class Writes:
             raw = str(params["daily_budget"])
             if not raw.isdigit():
                 raise param_error("param daily_budget must be a non-negative integer.")
-            budget = int(raw)
             camp = node if isinstance(node, Campaign) else node.campaign
+            budget = int(raw) * whole_step(camp.account.spec.currency)  # Meta's minor units -> hundredths
             if isinstance(node, AdSet) and camp.cbo_budget:
                 raise budget_conflict()
             if isinstance(node, Campaign) and not camp.cbo_budget:
@@ -137,7 +140,10 @@ class Writes:
     def values(self, node: object) -> dict[str, str]:
         """Budget fields as the object reports them after a budget write."""
         budget = self.daily_budget(node)
-        return {} if budget is None else {"daily_budget": str(budget), "budget_remaining": str(budget)}
+        if budget is None:
+            return {}
+        shown = api_amount(budget, self.world.account_of(node).spec.currency)
+        return {"daily_budget": shown, "budget_remaining": shown}
 
     def effective(self, node: object, world_status: tuple[str, str]) -> tuple[str, str]:
         """(configured, effective) status with the writes on the node and on its parents applied."""

@@ -2,9 +2,10 @@
 
 The fetch side hands over pages as they arrive (``add_rows``) and the writer streams them
 into the database while the next page is being fetched. Each insight slice is one
-transaction: its rows are upserted by natural key, rows of the slice's range that Meta no
-longer reports are removed (they carry an older ``synced_at``), and the run's checkpoint
-records the slice, all in that transaction; so a killed sync leaves whole slices or nothing.
+transaction: its rows are upserted by natural key, and the run's checkpoint records the slice,
+all in that transaction; so a killed sync leaves whole slices or nothing. A re-read replaces a
+day's rows of an ad only with what Meta returned for that ad and day: rows of ads (or days) Meta
+did not mention stay, since Meta leaves deleted and archived objects out of some answers.
 
 PostgreSQL: when the slice's range holds no rows of the account yet (a first sync, a
 back-fill), COPY straight into the table; otherwise COPY into a per-connection temporary
@@ -50,6 +51,8 @@ class SliceSpec:
     rows: int = 0
     # PostgreSQL: the range held no rows of the account, so the COPY went straight into the table.
     direct: bool = False
+    # (ad_id, date) pairs Meta returned in this slice: the only ones whose older rows may go.
+    seen: set[tuple[int, date]] = field(default_factory=set)
 
     @property
     def table(self) -> str:
@@ -178,6 +181,8 @@ class BulkWriter:
                     assert spec is not None
                     parsed = [spec.parse(r) for r in arg]
                     spec.rows += len(parsed)
+                    ad_i, date_i = spec.columns.index("ad_id"), spec.columns.index("date")
+                    spec.seen.update((row[ad_i], row[date_i]) for row in parsed)
                     if self._postgres:
                         self._pg_copy_rows(copy, spec, parsed)
                     else:
@@ -332,17 +337,25 @@ class BulkWriter:
             conn.execute(stmt, rows[start : start + 2000])
 
     def _sweep(self, conn: sa.Connection, spec: SliceSpec) -> None:
-        """Rows of the slice's range Meta no longer reports (e.g. restated to nothing) go away."""
+        """Breakdown cells of an (ad, day) Meta re-reported that it no longer lists go away.
+
+        Daily rows are keyed by (ad, day), so the upsert already replaced every re-reported one;
+        an (ad, day) Meta did not mention is never touched (a deleted ad's spend stays)."""
+        if spec.kind == "daily" or spec.direct or not spec.seen:
+            return
         table = _table(spec.table)
-        stmt = sa.delete(table).where(
-            table.c.ad_account_id == self.account_id,
-            table.c.date >= spec.since,
-            table.c.date <= spec.until,
-            table.c.synced_at != spec.synced_at,
-        )
-        if spec.kind != "daily":
-            stmt = stmt.where(table.c.breakdown == spec.kind)
-        conn.execute(stmt)
+        pairs = sorted(spec.seen)
+        for start in range(0, len(pairs), 1000):
+            conn.execute(
+                sa.delete(table).where(
+                    table.c.ad_account_id == self.account_id,
+                    table.c.breakdown == spec.kind,
+                    table.c.date >= spec.since,
+                    table.c.date <= spec.until,
+                    table.c.synced_at != spec.synced_at,
+                    sa.tuple_(table.c.ad_id, table.c.date).in_(pairs[start : start + 1000]),
+                )
+            )
 
     def _write_entities(self, conn: sa.Connection, edge: str, rows: list[dict], full_pull: bool) -> None:
         model = ENTITY_MODELS[edge]
