@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics.errors import EntityNotFound, InvalidFilters
-from trafficdash.analytics.metrics import Totals, change, is_good_change
+from trafficdash.analytics.metrics import CATALOGUE, Totals, change, is_good_change
 from trafficdash.analytics.queries import ADDITIVE, Selection, like_pattern, period_reach_rows
 from trafficdash.analytics.schemas import (
     ENTITY_SORTS,
@@ -34,19 +33,8 @@ from trafficdash.models import Ad, AdAccount, AdSet, Campaign, CampaignDailyRoll
 
 MAX_PAGE_SIZE = 200
 MODELS: dict[str, Any] = {"campaign": Campaign, "adset": AdSet, "ad": Ad}
-CHANGE_KEYS = (
-    "spend",
-    "impressions",
-    "clicks",
-    "link_clicks",
-    "conversions",
-    "conversion_value",
-    "ctr",
-    "cpc",
-    "cpm",
-    "cpa",
-    "roas",
-)
+# Changes vs the comparison period: every metric computed from sums (reach is per period only).
+CHANGE_KEYS = CATALOGUE.summable()
 
 
 def _metric_source(level: str) -> tuple[Any, Any]:
@@ -103,23 +91,19 @@ def _entity_conditions(level: str, filters: Filters, account_ids: Sequence[int])
 
 
 def _sort_expression(sort: str, model: Any, m: Any) -> ColumnElement[Any]:
-    """SQL ordering only; the values shown are computed by metrics.Totals from the same sums."""
-    col = {n: func.coalesce(m.c[n], 0) for n in ADDITIVE}
-
-    def per(num: Any, den: Any, scale: int = 1) -> ColumnElement[Any]:
-        return num * literal(Decimal(scale)) / func.nullif(den, 0)
-
+    """SQL ordering only; the values shown are computed by metrics.Totals from the same sums, and
+    a ratio here follows the same catalogue formula (NULL where the denominator is zero)."""
     if sort == "name":
         return func.lower(model.name)
-    if sort in ADDITIVE:
-        return col[sort]
-    return {
-        "ctr": per(col["clicks"], col["impressions"], 100),
-        "cpc": per(col["spend"], col["clicks"]),
-        "cpm": per(col["spend"], col["impressions"], 1000),
-        "cpa": per(col["spend"], col["conversions"]),
-        "roas": per(col["conversion_value"], col["spend"]),
-    }[sort]
+
+    def value(key: str) -> ColumnElement[Any]:
+        formula = CATALOGUE[key].formula
+        if formula is None:
+            return func.coalesce(m.c[key], 0)
+        num, den = value(formula.numerator), value(formula.denominator)
+        return num * literal(formula.scale) / func.nullif(den, 0)
+
+    return value(sort)
 
 
 def _base(
