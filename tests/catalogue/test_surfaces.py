@@ -15,9 +15,10 @@ from typing import get_args
 
 import pytest
 from fastapi.testclient import TestClient
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
 
+from tests.support import api_only_app
 from tests.ui.conftest import World, open_as
 from trafficdash.alerts import rules
 from trafficdash.analytics.metrics import CATALOGUE, Metric, MetricCatalogue, Ratio, Totals
@@ -34,7 +35,7 @@ from trafficdash.i18n.metric_format import format_metric
 from trafficdash.reports.content import breakdown_columns, daily_columns, entity_columns
 from trafficdash.ui.charts import js_formatter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALL = CATALOGUE.keys()
 FROM_SUMS = CATALOGUE.summable()
 
@@ -60,8 +61,8 @@ def test_api_schemas_carry_every_metric_they_can() -> None:
     assert ENTITY_SORTS == ("name", *FROM_SUMS) == get_args(SortKey)
 
 
-def test_openapi_lists_the_metrics_and_sorts(user: User) -> None:
-    schema = TestClient(app).get("/openapi.json").json()
+def test_openapi_lists_the_metrics_and_sorts() -> None:
+    schema = TestClient(api_only_app()).get("/openapi.json").json()
     components = schema["components"]["schemas"]
     assert set(ALL) <= set(components["Metrics"]["properties"])
     assert set(CATALOGUE.daily()) <= set(components["DailyPoint"]["properties"])
@@ -99,7 +100,7 @@ def test_every_metric_has_a_label_and_a_format(key: str) -> None:
     elif metric.kind == "ratio":
         assert text == "1,234.50" + metric.suffix
     else:
-        assert text == ("1,234.50" if metric.fractional else "1,234")  # a count shows no decimals
+        assert text == ("1,234.50" if metric.fractional else "1,235")  # a count shows no decimals
 
 
 def test_derived_metrics_follow_their_formula_and_no_value_rule() -> None:
@@ -113,7 +114,8 @@ def test_derived_metrics_follow_their_formula_and_no_value_rule() -> None:
 
 
 def test_the_catalogue_refuses_what_it_cannot_compute() -> None:
-    catalogue = MetricCatalogue([Metric("spend", "money", "volume"), Metric("reach", "count", "volume")])
+    reach = Metric("reach", "count", "volume", surfaces=frozenset({"card"}))
+    catalogue = MetricCatalogue([Metric("spend", "money", "volume"), reach])
     with pytest.raises(ValueError, match="catalogued before"):
         catalogue.register(Metric("cpl", "money", "cost", formula=Ratio("spend", "leads")))
     with pytest.raises(ValueError, match="no reach"):
@@ -171,8 +173,8 @@ def test_a_new_metric_is_one_entry_and_its_labels() -> None:
     checks then find it on a KPI card, a table column, the API schema and answers, an Excel column.
     Its own pytest run: the schemas are built from the catalogue once, at import."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRAFFICDASH_") or "_TEST_" in k}
-    plugin = ["-p", "tests.catalogue_extension.temporary_metric"]
-    checks = "tests/catalogue_extension/checks_with_temporary_metric.py"
+    plugin = ["-p", "tests.catalogue.temporary_metric"]
+    checks = "tests/catalogue/checks_with_temporary_metric.py"
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, checks],
         cwd=ROOT,

@@ -1,4 +1,4 @@
-"""A pytest plugin (``-p tests.catalogue_extension.temporary_metric``) that adds a metric the way a
+"""A pytest plugin (``-p tests.catalogue.temporary_metric``) that adds a metric the way a
 new one is added: one catalogue entry plus its label in each language. Loaded before the app's
 modules (the API schemas are built from the catalogue at import), in a pytest run of its own."""
 

@@ -1,4 +1,4 @@
-"""Run only with the temporary_metric plugin (see tests/test_metric_catalogue.py): the conversion
+"""Run only with the temporary_metric plugin (see tests/catalogue/test_surfaces.py): the conversion
 rate, catalogued by the plugin alone, is on a KPI card, a table column, the API schema and
 answers, and an Excel column, with the same value everywhere."""
 
@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from nicegui import app, ui
+from nicegui import ui
 from nicegui.testing import User
 
-from tests.catalogue_extension.temporary_metric import KEY, LABELS
+from tests.catalogue.temporary_metric import KEY, LABELS
 from tests.reports.helpers import cell_by_header, close, table, workbook
-from tests.support import bearer_for
+from tests.support import api_only_app, bearer_for
 from tests.ui.conftest import World, open_as
 from trafficdash import db
 from trafficdash.analytics import service
@@ -28,7 +28,7 @@ LABEL = LABELS["en"]
 
 @pytest.fixture(autouse=True)
 def _plugin_loaded() -> None:
-    assert KEY in CATALOGUE, "run with -p tests.catalogue_extension.temporary_metric"
+    assert KEY in CATALOGUE, "run with -p tests.catalogue.temporary_metric"
 
 
 def _rate(conversions: Decimal, clicks: int) -> Decimal:
@@ -62,8 +62,8 @@ async def test_table_column(user: User, world: World) -> None:
         assert shown[row.name] == format_metric(KEY, row.metrics.value(KEY), "USD", "en")
 
 
-def test_api_schema_and_answers(user, world: World) -> None:
-    client = TestClient(app)
+def test_api_schema_and_answers(world: World) -> None:
+    client = TestClient(api_only_app())
     client.headers.update(bearer_for(world.ana.id))
     schema = client.get("/openapi.json").json()
     assert KEY in schema["components"]["schemas"]["Metrics"]["properties"]
@@ -84,8 +84,8 @@ def test_api_schema_and_answers(user, world: World) -> None:
     assert KEY in summary["groups"][0]["kpis"]
 
 
-def test_excel_column(user, world: World) -> None:
-    client = TestClient(app)
+def test_excel_column(world: World) -> None:
+    client = TestClient(api_only_app())
     client.headers.update(bearer_for(world.ana.id))
     r = client.get("/api/reports/export/excel", params={**WEEK2, "account_id": 101, "level": "campaign"})
     assert r.status_code == 200, r.text
