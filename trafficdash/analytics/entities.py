@@ -107,10 +107,20 @@ def _sort_expression(sort: str, model: Any, m: Any) -> ColumnElement[Any]:
 
 
 def _base(
-    level: str, filters: Filters, account_ids: Sequence[int], m: Any, only_id: int | None
+    level: str,
+    filters: Filters,
+    account_ids: Sequence[int],
+    m: Any,
+    only_id: int | None,
+    entity_columns: Sequence[Any] | None = None,
 ) -> Select[Any]:
+    """The level's entities (the ORM object, or ``entity_columns``), currency, summed parts."""
     model = MODELS[level]
-    stmt = select(model, AdAccount.currency, *[func.coalesce(m.c[n], 0).label(n) for n in ADDITIVE])
+    stmt = select(
+        *(entity_columns or [model]),
+        AdAccount.currency,
+        *[func.coalesce(m.c[n], 0).label(n) for n in ADDITIVE],
+    )
     stmt = stmt.join(AdAccount, AdAccount.id == model.ad_account_id).outerjoin(m, m.c.entity_id == model.id)
     if level == "campaign":
         stmt = stmt.add_columns(Campaign.objective.label("campaign_objective"))
@@ -138,7 +148,7 @@ def _creative(raw: dict[str, Any] | None) -> Creative:
 
 
 def _metrics_of(row: Any, reach: int | None = None) -> Metrics:
-    t = Totals.from_rows([row._mapping], reach=reach)
+    t = Totals.from_rows([getattr(row, "_mapping", row)], reach=reach)
     return Metrics.from_totals(t)
 
 
@@ -171,6 +181,36 @@ def _previous_rows(
     return {r.entity_id: r for r in session.execute(select(m))}
 
 
+def entity_row(
+    level: str, r: Any, reach: int | None, prev_row: Any | None, compare: bool, entity: Any = None
+) -> EntityRow:
+    """One table row from its SQL row (the entity, its currency and summed parts); the metrics
+    are computed by the catalogue from those sums. ``entity`` defaults to the row's first column."""
+    e = r[0] if entity is None else entity
+    metrics = _metrics_of(r, reach)
+    prev = None
+    if compare:
+        prev = _metrics_of(prev_row) if prev_row is not None else Metrics()
+    return EntityRow(
+        level=level,
+        id=e.id,
+        name=e.name,
+        account_id=e.ad_account_id,
+        currency=r.currency,
+        campaign_id=e.id if level == "campaign" else e.campaign_id,
+        ad_set_id=e.ad_set_id if level == "ad" else (e.id if level == "adset" else None),
+        status=e.status,
+        effective_status=e.effective_status,
+        objective=r.campaign_objective,
+        daily_budget=getattr(e, "daily_budget", None),
+        lifetime_budget=getattr(e, "lifetime_budget", None),
+        creative=_creative(e.creative) if level == "ad" else None,
+        metrics=metrics,
+        previous=prev,
+        changes=_changes(metrics, prev),
+    )
+
+
 def _rows(
     session: Session, level: str, filters: Filters, account_ids: Sequence[int], page_rows: Sequence[Any]
 ) -> list[EntityRow]:
@@ -179,36 +219,8 @@ def _rows(
         session, level, ids, filters.since, filters.until, {r[0].id: r.impressions for r in page_rows}
     )
     previous = _previous_rows(session, level, filters, account_ids, ids)
-    compare = filters.comparison_range()
-    out = []
-    for r in page_rows:
-        e = r[0]
-        metrics = _metrics_of(r, reach.get(e.id))
-        prev_row = previous.get(e.id)
-        prev = None
-        if compare is not None:
-            prev = _metrics_of(prev_row) if prev_row is not None else Metrics()
-        out.append(
-            EntityRow(
-                level=level,
-                id=e.id,
-                name=e.name,
-                account_id=e.ad_account_id,
-                currency=r.currency,
-                campaign_id=e.id if level == "campaign" else e.campaign_id,
-                ad_set_id=e.ad_set_id if level == "ad" else (e.id if level == "adset" else None),
-                status=e.status,
-                effective_status=e.effective_status,
-                objective=r.campaign_objective,
-                daily_budget=getattr(e, "daily_budget", None),
-                lifetime_budget=getattr(e, "lifetime_budget", None),
-                creative=_creative(e.creative) if level == "ad" else None,
-                metrics=metrics,
-                previous=prev,
-                changes=_changes(metrics, prev),
-            )
-        )
-    return out
+    compare = filters.comparison_range() is not None
+    return [entity_row(level, r, reach.get(r[0].id), previous.get(r[0].id), compare) for r in page_rows]
 
 
 def _check_table_args(level: str, sort: str, order: str, page: int, page_size: int) -> None:

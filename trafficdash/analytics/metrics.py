@@ -12,7 +12,7 @@ missing denominator gives ``None`` ("no value", shown as —), never 0 or infini
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -109,6 +109,8 @@ class MetricCatalogue:
     def __init__(self, metrics: Iterable[Metric]) -> None:
         self._metrics: dict[str, Metric] = {}
         self._frozen = False
+        # Derived key lists, asked for per row by exports: computed once per catalogue state.
+        self._cached: dict[object, Any] = {}
         for metric in metrics:
             self.register(metric)
 
@@ -127,6 +129,7 @@ class MetricCatalogue:
                 f"{metric.key}: daily trends and breakdowns (compact lists) have no reach to compute it from"
             )
         self._metrics[metric.key] = metric
+        self._cached.clear()
         return metric
 
     def freeze(self) -> None:
@@ -144,16 +147,32 @@ class MetricCatalogue:
     def get(self, key: str) -> Metric | None:
         return self._metrics.get(key)
 
+    def _once(self, name: object, build: Callable[[], Any]) -> Any:
+        if name not in self._cached:
+            self._cached[name] = build()
+        return self._cached[name]
+
     def keys(self) -> tuple[str, ...]:
-        return tuple(self._metrics)
+        return self._once("keys", lambda: tuple(self._metrics))
 
     def on(self, surface: Surface) -> tuple[str, ...]:
         """Keys of the metrics a screen shows, in catalogue order."""
-        return tuple(m.key for m in self if m.on(surface))
+        return self._once(surface, lambda: tuple(m.key for m in self if m.on(surface)))
 
     def additive(self) -> tuple[str, ...]:
         """The stored daily sums (columns of insights and rollups)."""
-        return tuple(m.key for m in self if m.additive)
+        return self._once("additive", lambda: tuple(m.key for m in self if m.additive))
+
+    def exact_counts(self) -> frozenset[str]:
+        """Additive metrics that are whole numbers (int); the other sums are Decimal."""
+        return self._once(
+            "exact",
+            lambda: frozenset(m.key for m in self if m.additive and m.kind == "count" and not m.fractional),
+        )
+
+    def derived(self) -> tuple[tuple[str, Ratio], ...]:
+        """(key, formula) of the computed metrics; parts always come first (see register)."""
+        return self._once("derived", lambda: tuple((m.key, m.formula) for m in self if m.formula))
 
     def from_sums(self, metric: Metric) -> bool:
         """Computable from summed parts alone (so per day, per breakdown row and in SQL): not reach
@@ -166,11 +185,11 @@ class MetricCatalogue:
 
     def summable(self) -> tuple[str, ...]:
         """Keys computable from sums: entity table sorts, changes, breakdown rows."""
-        return tuple(m.key for m in self if self.from_sums(m))
+        return self._once("summable", lambda: tuple(m.key for m in self if self.from_sums(m)))
 
     def daily(self) -> tuple[str, ...]:
         """Keys a daily point carries: everything computable from sums, plus the day's own reach."""
-        return tuple(m.key for m in self if self.from_sums(m) or m.is_reach)
+        return self._once("daily", lambda: tuple(m.key for m in self if self.from_sums(m) or m.is_reach))
 
 
 _NOT_COMPACT: frozenset[Surface] = ALL_SURFACES - {"compact"}
@@ -243,11 +262,10 @@ class Totals:
         for row in rows:
             for key in keys:
                 sums[key] += row.get(key) or 0
-        exact = {
-            k: int(v) if CATALOGUE[k].kind == "count" and not CATALOGUE[k].fractional else Decimal(v)
-            for k, v in sums.items()
-        }
-        return cls(exact, reach, reach_is_estimate)
+        whole = CATALOGUE.exact_counts()
+        return cls(
+            {k: int(v) if k in whole else Decimal(v) for k, v in sums.items()}, reach, reach_is_estimate
+        )
 
     def value(self, key: str) -> Number | None:
         if key == REACH:
@@ -265,11 +283,19 @@ class Totals:
             return self.value(key)
         raise AttributeError(key)
 
+    def computed(self) -> dict[str, Number | None]:
+        """Every catalogued metric, in one pass (a formula's parts are computed before it)."""
+        out: dict[str, Number | None] = {**self.sums, REACH: self.reach}
+        for key, formula in CATALOGUE.derived():
+            out[key] = formula(out[formula.numerator], out[formula.denominator])
+        return out
+
     def values(self, keys: Iterable[str]) -> dict[str, Number | None]:
-        return {k: self.value(k) for k in keys}
+        computed = self.computed()
+        return {k: computed[k] for k in keys}
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.values(CATALOGUE.keys()), "reach_is_estimate": self.reach_is_estimate}
+        return {**self.computed(), "reach_is_estimate": self.reach_is_estimate}
 
 
 def is_good_change(key: str, change_abs: Decimal | None) -> bool | None:

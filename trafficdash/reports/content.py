@@ -17,8 +17,8 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics import service
-from trafficdash.analytics.export_rows import iter_entities
-from trafficdash.analytics.metrics import CATALOGUE, Totals
+from trafficdash.analytics.export_rows import ExportRow, iter_export_rows
+from trafficdash.analytics.metrics import CATALOGUE, Totals, change
 from trafficdash.analytics.schemas import Breakdown, DailySeries, EntityRow, Metrics, Summary
 from trafficdash.db import utcnow
 from trafficdash.reports.labels import text
@@ -141,7 +141,7 @@ def entity_columns(level: str, locale: str, compare: bool) -> list[Column]:
     return cols
 
 
-def entity_values(row: EntityRow, level: str, compare: bool) -> Row:
+def entity_values(row: EntityRow | ExportRow, level: str, compare: bool) -> Row:
     values: list[Any] = [row.name, str(row.id), str(row.account_id)]
     if level in ("adset", "ad"):
         values.append(str(row.campaign_id) if row.campaign_id else None)
@@ -155,12 +155,11 @@ def entity_values(row: EntityRow, level: str, compare: bool) -> Row:
         values += [row.daily_budget, row.lifetime_budget]
     values += _metric_values(row.metrics)
     if compare:
-        spend = row.changes.get("spend")
-        conversions = row.changes.get("conversions")
+        m, p = row.metrics, row.previous
         values += [
-            row.previous.spend if row.previous else None,
-            spend.change_pct if spend else None,
-            conversions.change_pct if conversions else None,
+            p.spend if p else None,
+            change(m.spend, p.spend)[1] if p else None,
+            change(m.conversions, p.conversions)[1] if p else None,
         ]
     if level == "ad":
         creative = row.creative
@@ -196,7 +195,7 @@ def entity_table(
     ]
 
     def rows() -> Iterator[Row]:
-        for batch in iter_entities(
+        for batch in iter_export_rows(
             session, user_id, filters, level, sort=spec.sort, order=spec.order, batch_size=batch_size
         ):
             for row in batch:
