@@ -8,13 +8,13 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.i18n import format_money, t
-from trafficdash.i18n.metric_format import MONEY_KEYS
 from trafficdash.input_types import Count, DbId, Flag, Text
 
-MetricName = Literal[
-    "spend", "cpa", "roas", "ctr", "cpm", "cpc", "frequency", "conversions", "impressions", "clicks"
-]
+# The catalogue's metrics a rule may watch (Literal[tuple] means Literal[*tuple]).
+METRICS: tuple[str, ...] = CATALOGUE.on("alert")
+MetricName = Literal[METRICS]  # type: ignore[valid-type]
 Condition = Literal["above", "below", "change_above", "change_below"]
 Baseline = Literal["previous", "trailing_7d"]
 Window = Literal["today", "yesterday", "last_3d", "last_7d"]
@@ -22,10 +22,9 @@ Scope = Literal["account", "campaign"]
 RuleKind = Literal["metric", "pacing"]
 Channel = Literal["in_app", "email", "webhook", "slack"]
 
-METRICS: tuple[str, ...] = get_args(MetricName)
 CHANNELS: tuple[str, ...] = get_args(Channel)
 # Sums over a window; a trailing baseline of these is scaled to the window's length.
-ADDITIVE_METRICS = frozenset({"spend", "conversions", "impressions", "clicks"})
+ADDITIVE_METRICS = frozenset(k for k in METRICS if CATALOGUE[k].additive)
 TRAILING_DAYS = 7
 
 
@@ -229,7 +228,8 @@ def describe(rule: object, locale: str | None = "en", currency: str | None = Non
         locale,
     )
     # A money metric's threshold is an amount; a change's threshold is a percent.
-    is_amount = condition in ("above", "below") and metric_key in MONEY_KEYS
+    catalogued = CATALOGUE.get(metric_key)
+    is_amount = condition in ("above", "below") and catalogued is not None and catalogued.kind == "money"
     threshold = _amount(raw_threshold, currency, locale) if is_amount else _num(raw_threshold)
     text = t(f"rule.{condition}", locale, metric=metric, threshold=threshold, window=window, base=base)
     volumes = []

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from trafficdash.analytics.labels import breakdown_label
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.i18n import format_date, format_number, t
 from trafficdash.i18n.metric_format import format_metric, format_metric_pair
 from trafficdash.models import Alert
@@ -19,7 +20,10 @@ ENGLISH = "en"
 
 
 def metric_label(metric: str, locale: str) -> str:
-    return t(f"rule.metric.{metric}", locale, default=metric)
+    """A rule's own wording of the metric ("Spend"), else the dashboard's label ("Amount spent")."""
+    catalogued = CATALOGUE.get(metric)
+    fallback = t(catalogued.label_key, locale) if catalogued else metric
+    return t(f"rule.metric.{metric}", locale, default=fallback)
 
 
 def _percent(value: Decimal, locale: str) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, select
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics.errors import EntityNotFound, InvalidFilters
-from trafficdash.analytics.metrics import Totals, change, is_good_change
+from trafficdash.analytics.metrics import CATALOGUE, Totals, change, is_good_change
 from trafficdash.analytics.queries import ADDITIVE, Selection, like_pattern, period_reach_rows
 from trafficdash.analytics.schemas import (
     ENTITY_SORTS,
@@ -34,19 +33,8 @@ from trafficdash.models import Ad, AdAccount, AdSet, Campaign, CampaignDailyRoll
 
 MAX_PAGE_SIZE = 200
 MODELS: dict[str, Any] = {"campaign": Campaign, "adset": AdSet, "ad": Ad}
-CHANGE_KEYS = (
-    "spend",
-    "impressions",
-    "clicks",
-    "link_clicks",
-    "conversions",
-    "conversion_value",
-    "ctr",
-    "cpc",
-    "cpm",
-    "cpa",
-    "roas",
-)
+# Changes vs the comparison period: every metric computed from sums (reach is per period only).
+CHANGE_KEYS = CATALOGUE.summable()
 
 
 def _metric_source(level: str) -> tuple[Any, Any]:
@@ -103,30 +91,36 @@ def _entity_conditions(level: str, filters: Filters, account_ids: Sequence[int])
 
 
 def _sort_expression(sort: str, model: Any, m: Any) -> ColumnElement[Any]:
-    """SQL ordering only; the values shown are computed by metrics.Totals from the same sums."""
-    col = {n: func.coalesce(m.c[n], 0) for n in ADDITIVE}
-
-    def per(num: Any, den: Any, scale: int = 1) -> ColumnElement[Any]:
-        return num * literal(Decimal(scale)) / func.nullif(den, 0)
-
+    """SQL ordering only; the values shown are computed by metrics.Totals from the same sums, and
+    a ratio here follows the same catalogue formula (NULL where the denominator is zero)."""
     if sort == "name":
         return func.lower(model.name)
-    if sort in ADDITIVE:
-        return col[sort]
-    return {
-        "ctr": per(col["clicks"], col["impressions"], 100),
-        "cpc": per(col["spend"], col["clicks"]),
-        "cpm": per(col["spend"], col["impressions"], 1000),
-        "cpa": per(col["spend"], col["conversions"]),
-        "roas": per(col["conversion_value"], col["spend"]),
-    }[sort]
+
+    def value(key: str) -> ColumnElement[Any]:
+        formula = CATALOGUE[key].formula
+        if formula is None:
+            return func.coalesce(m.c[key], 0)
+        num, den = value(formula.numerator), value(formula.denominator)
+        return num * literal(formula.scale) / func.nullif(den, 0)
+
+    return value(sort)
 
 
 def _base(
-    level: str, filters: Filters, account_ids: Sequence[int], m: Any, only_id: int | None
+    level: str,
+    filters: Filters,
+    account_ids: Sequence[int],
+    m: Any,
+    only_id: int | None,
+    entity_columns: Sequence[Any] | None = None,
 ) -> Select[Any]:
+    """The level's entities (the ORM object, or ``entity_columns``), currency, summed parts."""
     model = MODELS[level]
-    stmt = select(model, AdAccount.currency, *[func.coalesce(m.c[n], 0).label(n) for n in ADDITIVE])
+    stmt = select(
+        *(entity_columns or [model]),
+        AdAccount.currency,
+        *[func.coalesce(m.c[n], 0).label(n) for n in ADDITIVE],
+    )
     stmt = stmt.join(AdAccount, AdAccount.id == model.ad_account_id).outerjoin(m, m.c.entity_id == model.id)
     if level == "campaign":
         stmt = stmt.add_columns(Campaign.objective.label("campaign_objective"))
@@ -154,7 +148,7 @@ def _creative(raw: dict[str, Any] | None) -> Creative:
 
 
 def _metrics_of(row: Any, reach: int | None = None) -> Metrics:
-    t = Totals.from_rows([row._mapping], reach=reach)
+    t = Totals.from_rows([getattr(row, "_mapping", row)], reach=reach)
     return Metrics.from_totals(t)
 
 
@@ -187,6 +181,36 @@ def _previous_rows(
     return {r.entity_id: r for r in session.execute(select(m))}
 
 
+def entity_row(
+    level: str, r: Any, reach: int | None, prev_row: Any | None, compare: bool, entity: Any = None
+) -> EntityRow:
+    """One table row from its SQL row (the entity, its currency and summed parts); the metrics
+    are computed by the catalogue from those sums. ``entity`` defaults to the row's first column."""
+    e = r[0] if entity is None else entity
+    metrics = _metrics_of(r, reach)
+    prev = None
+    if compare:
+        prev = _metrics_of(prev_row) if prev_row is not None else Metrics()
+    return EntityRow(
+        level=level,
+        id=e.id,
+        name=e.name,
+        account_id=e.ad_account_id,
+        currency=r.currency,
+        campaign_id=e.id if level == "campaign" else e.campaign_id,
+        ad_set_id=e.ad_set_id if level == "ad" else (e.id if level == "adset" else None),
+        status=e.status,
+        effective_status=e.effective_status,
+        objective=r.campaign_objective,
+        daily_budget=getattr(e, "daily_budget", None),
+        lifetime_budget=getattr(e, "lifetime_budget", None),
+        creative=_creative(e.creative) if level == "ad" else None,
+        metrics=metrics,
+        previous=prev,
+        changes=_changes(metrics, prev),
+    )
+
+
 def _rows(
     session: Session, level: str, filters: Filters, account_ids: Sequence[int], page_rows: Sequence[Any]
 ) -> list[EntityRow]:
@@ -195,36 +219,8 @@ def _rows(
         session, level, ids, filters.since, filters.until, {r[0].id: r.impressions for r in page_rows}
     )
     previous = _previous_rows(session, level, filters, account_ids, ids)
-    compare = filters.comparison_range()
-    out = []
-    for r in page_rows:
-        e = r[0]
-        metrics = _metrics_of(r, reach.get(e.id))
-        prev_row = previous.get(e.id)
-        prev = None
-        if compare is not None:
-            prev = _metrics_of(prev_row) if prev_row is not None else Metrics()
-        out.append(
-            EntityRow(
-                level=level,
-                id=e.id,
-                name=e.name,
-                account_id=e.ad_account_id,
-                currency=r.currency,
-                campaign_id=e.id if level == "campaign" else e.campaign_id,
-                ad_set_id=e.ad_set_id if level == "ad" else (e.id if level == "adset" else None),
-                status=e.status,
-                effective_status=e.effective_status,
-                objective=r.campaign_objective,
-                daily_budget=getattr(e, "daily_budget", None),
-                lifetime_budget=getattr(e, "lifetime_budget", None),
-                creative=_creative(e.creative) if level == "ad" else None,
-                metrics=metrics,
-                previous=prev,
-                changes=_changes(metrics, prev),
-            )
-        )
-    return out
+    compare = filters.comparison_range() is not None
+    return [entity_row(level, r, reach.get(r[0].id), previous.get(r[0].id), compare) for r in page_rows]
 
 
 def _check_table_args(level: str, sort: str, order: str, page: int, page_size: int) -> None:

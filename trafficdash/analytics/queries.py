@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Date, and_, bindparam, func, literal, or_,
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import Filters
 from trafficdash.models import (
     AccountBreakdownRollup,
@@ -34,7 +35,8 @@ from trafficdash.models import (
     PeriodReach,
 )
 
-ADDITIVE = ("impressions", "clicks", "link_clicks", "spend", "conversions", "conversion_value")
+# The stored daily sums (the catalogue's additive metrics): columns of insights and rollups alike.
+ADDITIVE = CATALOGUE.additive()
 
 
 def like_pattern(text: str) -> str:

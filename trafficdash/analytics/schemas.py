@@ -8,13 +8,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from trafficdash.analytics.date_presets import previous_period
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
-from trafficdash.analytics.metrics import HIGHER_IS_BETTER, Totals, change, is_good_change
+from trafficdash.analytics.metrics import CATALOGUE, Metric, Totals, change, is_good_change
 from trafficdash.input_types import DataDate, DbId, Text
 
 # Meta keeps 37 months of insights; a longer range can never be answered.
@@ -28,37 +36,15 @@ Level = Literal["campaign", "adset", "ad"]
 LEVELS: tuple[str, ...] = ("campaign", "adset", "ad")
 SortOrder = Literal["asc", "desc"]
 
+# The models below take their metric fields from the catalogue, built once at import.
+CATALOGUE.freeze()
+
 # Every KPI of a summary, in the order the overview shows them.
-KPI_KEYS: tuple[str, ...] = (
-    "spend",
-    "impressions",
-    "reach",
-    "clicks",
-    "link_clicks",
-    "ctr",
-    "cpc",
-    "cpm",
-    "conversions",
-    "conversion_value",
-    "cpa",
-    "roas",
-    "frequency",
-)
-# Sortable columns of the entity tables.
-ENTITY_SORTS: tuple[str, ...] = (
-    "name",
-    "spend",
-    "impressions",
-    "clicks",
-    "link_clicks",
-    "conversions",
-    "conversion_value",
-    "ctr",
-    "cpc",
-    "cpm",
-    "cpa",
-    "roas",
-)
+KPI_KEYS: tuple[str, ...] = CATALOGUE.keys()
+# Sortable columns of the entity tables (what SQL computes from the summed parts).
+ENTITY_SORTS: tuple[str, ...] = ("name", *CATALOGUE.summable())
+# The same as a type, so the API's schema lists the choices (Literal[tuple] means Literal[*tuple]).
+SortKey = Literal[ENTITY_SORTS]  # type: ignore[valid-type]
 
 
 def _range_days(since: date, until: date) -> int:
@@ -171,39 +157,85 @@ class KpiValue(BaseModel):
     @classmethod
     def build(cls, key: str, value: Number | None, previous: Number | None = None) -> KpiValue:
         change_abs, change_pct = change(value, previous)
+        metric = CATALOGUE.get(key)
         return cls(
             key=key,
             value=value,
             previous=previous,
             change_abs=change_abs,
             change_pct=change_pct,
-            higher_is_better=HIGHER_IS_BETTER.get(key, True),
+            higher_is_better=metric.higher_is_better if metric else True,
             good=is_good_change(key, change_abs),
         )
 
 
-class Metrics(BaseModel):
-    """Additive sums of a period plus the ratios computed from them (metrics.Totals)."""
+def _field(metric: Metric) -> tuple[Any, Any]:
+    """(type, default) of a metric's field: a sum is 0 when nothing ran, a ratio or reach None."""
+    if metric.additive:
+        exact = metric.kind == "count" and not metric.fractional
+        return (int, 0) if exact else (Decimal, Decimal(0))
+    if metric.is_reach:
+        return int | None, None
+    return Decimal | None, None
 
-    impressions: int = 0
-    clicks: int = 0
-    link_clicks: int = 0
-    spend: Decimal = Decimal(0)
-    conversions: Decimal = Decimal(0)
-    conversion_value: Decimal = Decimal(0)
-    # The period's own reach (PeriodReach), or None when Meta gave none for this range.
-    reach: int | None = None
+
+def _with_metrics(name: str, base: type[BaseModel], keys: tuple[str, ...], doc: str) -> Any:
+    fields: Any = {k: _field(CATALOGUE[k]) for k in keys}
+    return create_model(name, __base__=base, __doc__=doc, __module__=__name__, **fields)
+
+
+class MetricValues(BaseModel):
+    """Base of the models carrying catalogue metrics as fields (``row.spend``, ``row.ctr``)."""
+
+    if TYPE_CHECKING:  # the fields come from the catalogue
+
+        def __getattr__(self, key: str) -> Any: ...
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key, None)
+
+
+class _MetricsBase(MetricValues):
+    # The period's own reach (PeriodReach) is None when Meta gave none for this range.
     reach_is_estimate: bool = False
-    ctr: Decimal | None = None
-    cpc: Decimal | None = None
-    cpm: Decimal | None = None
-    cpa: Decimal | None = None
-    roas: Decimal | None = None
-    frequency: Decimal | None = None
 
     @classmethod
     def from_totals(cls, totals: Totals) -> Metrics:
-        return cls(**totals.as_dict())
+        return cls(**totals.as_dict())  # type: ignore[return-value]
+
+
+class _DailyPointBase(MetricValues):
+    date: date
+
+
+class _BreakdownRowBase(MetricValues):
+    dimension: str
+    value_1: str
+    value_2: str = ""
+    label: str
+    # This row's spend / the breakdown's total spend, in percent (None when nothing was spent).
+    share_of_spend: Decimal | None = None
+
+
+if TYPE_CHECKING:
+    Metrics = _MetricsBase
+    DailyPoint = _DailyPointBase
+    BreakdownRow = _BreakdownRowBase
+else:
+    Metrics = _with_metrics(
+        "Metrics",
+        _MetricsBase,
+        CATALOGUE.keys(),
+        "Additive sums of a period, its own reach and the ratios computed from them (metrics.Totals).",
+    )
+    # A day's reach is that day's own (a PeriodReach of one day) when Meta gave one, else None;
+    # daily reach is never summed into a period reach, nor ad reach into account reach.
+    DailyPoint = _with_metrics(
+        "DailyPoint", _DailyPointBase, CATALOGUE.daily(), "One day's sums and the ratios of that day."
+    )
+    BreakdownRow = _with_metrics(
+        "BreakdownRow", _BreakdownRowBase, CATALOGUE.summable(), "One segment of a breakdown (no reach)."
+    )
 
 
 class Summary(BaseModel):
@@ -222,24 +254,6 @@ class SummaryResponse(BaseModel):
     groups: list[Summary]
 
 
-class DailyPoint(BaseModel):
-    date: date
-    spend: Decimal = Decimal(0)
-    impressions: int = 0
-    clicks: int = 0
-    link_clicks: int = 0
-    # That day's own reach when Meta gave one for the day (a PeriodReach of one day), else None;
-    # daily reach is never summed into a period reach, nor ad reach into account reach.
-    reach: int | None = None
-    conversions: Decimal = Decimal(0)
-    conversion_value: Decimal = Decimal(0)
-    ctr: Decimal | None = None
-    cpc: Decimal | None = None
-    cpm: Decimal | None = None
-    cpa: Decimal | None = None
-    roas: Decimal | None = None
-
-
 class DailySeries(BaseModel):
     currency: str
     account_ids: list[int]
@@ -247,26 +261,6 @@ class DailySeries(BaseModel):
     points: list[DailyPoint]
     # The comparison period, aligned by day index: compare_points[i] pairs with points[i].
     compare_points: list[DailyPoint] = Field(default_factory=list)
-
-
-class BreakdownRow(BaseModel):
-    dimension: str
-    value_1: str
-    value_2: str = ""
-    label: str
-    impressions: int = 0
-    clicks: int = 0
-    link_clicks: int = 0
-    spend: Decimal = Decimal(0)
-    conversions: Decimal = Decimal(0)
-    conversion_value: Decimal = Decimal(0)
-    ctr: Decimal | None = None
-    cpc: Decimal | None = None
-    cpm: Decimal | None = None
-    cpa: Decimal | None = None
-    roas: Decimal | None = None
-    # This row's spend / the breakdown's total spend, in percent (None when nothing was spent).
-    share_of_spend: Decimal | None = None
 
 
 class Breakdown(BaseModel):
@@ -368,7 +362,9 @@ __all__ = [
     "KpiValue",
     "Level",
     "MetricChange",
+    "MetricValues",
     "Metrics",
+    "SortKey",
     "Summary",
     "SummaryResponse",
 ]

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics.errors import InvalidFilters
-from trafficdash.analytics.metrics import Totals
-from trafficdash.analytics.queries import ADDITIVE, Selection, period_sums, single_day_reach
+from trafficdash.analytics.metrics import CATALOGUE, Totals
+from trafficdash.analytics.queries import Selection, period_sums, single_day_reach
 from trafficdash.analytics.schemas import DailyPoint, DailySeries, Filters
 from trafficdash.models import AdAccount
 
@@ -58,17 +58,8 @@ def totals_of(rows: Iterable[Any], reach: int | None = None, estimate: bool = Fa
 
 
 def daily_point(day: date, rows: Iterable[Any], reach: int | None = None) -> DailyPoint:
-    t = totals_of(rows)
-    return DailyPoint(
-        date=day,
-        reach=reach,
-        **{k: getattr(t, k) for k in ADDITIVE},
-        ctr=t.ctr,
-        cpc=t.cpc,
-        cpm=t.cpm,
-        cpa=t.cpa,
-        roas=t.roas,
-    )
+    # The day's own reach (never a sum of rows), and every metric the day's sums give.
+    return DailyPoint(date=day, **totals_of(rows, reach).values(CATALOGUE.daily()))
 
 
 def _points(rows: Sequence[Any], since: date, until: date, reach: dict[date, int]) -> list[DailyPoint]:

@@ -22,9 +22,8 @@ from trafficdash.analytics import cache
 from trafficdash.analytics.entities import entity_detail_uncached, entity_page
 from trafficdash.analytics.errors import AccountNotFound, EntityNotFound, InvalidFilters
 from trafficdash.analytics.labels import breakdown_label
-from trafficdash.analytics.metrics import Totals, ratio
+from trafficdash.analytics.metrics import CATALOGUE, Totals, ratio
 from trafficdash.analytics.queries import (
-    ADDITIVE,
     Selection,
     breakdown_sums,
     delivering_campaigns,
@@ -273,12 +272,7 @@ def _breakdown(
                 value_1=v1,
                 value_2=v2,
                 label=breakdown_label(dimension, v1, v2),
-                **{k: getattr(t, k) for k in ADDITIVE},
-                ctr=t.ctr,
-                cpc=t.cpc,
-                cpm=t.cpm,
-                cpa=t.cpa,
-                roas=t.roas,
+                **t.values(CATALOGUE.summable()),
                 share_of_spend=ratio(t.spend, total_spend, HUNDRED),
             )
             for (v1, v2), t in totals.items()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from trafficdash.analytics import service
 from trafficdash.analytics.entities import MAX_PAGE_SIZE
-from trafficdash.analytics.schemas import DailySeries, EntityPage, EntityRow, Level, SortOrder
+from trafficdash.analytics.schemas import DailySeries, EntityPage, EntityRow, Level, SortKey, SortOrder
 from trafficdash.api.analytics_params import FiltersDep, service_errors
 from trafficdash.api.deps import CurrentUser, PathId, SessionDep
 from trafficdash.input_types import MAX_INT4
@@ -19,11 +19,6 @@ router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 NOT_FOUND = {
     404: {"description": "An ad account, campaign, ad set or ad you cannot see (or that does not exist)"}
 }
-
-SortKey = Literal[
-    "name", "spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value",
-    "ctr", "cpc", "cpm", "cpa", "roas",
-]  # fmt: skip
 
 
 class EntityDetail(BaseModel):

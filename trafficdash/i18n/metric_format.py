@@ -1,16 +1,15 @@
-"""One place that knows how each metric reads: money in the account's currency, counts,
-percent, ROAS multiple. Pages, components and alert messages format through here, never by hand.
-"""
+"""One place that knows how each metric reads, from its catalogue entry (money in the account's
+currency, counts, percent, a ratio with its suffix). Pages, components and alert messages format
+through here, never by hand."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.i18n.formatting import format_money, format_number, format_percent, format_ratio
 
-MONEY_KEYS = frozenset({"spend", "cpc", "cpm", "cpa", "conversion_value"})
-PERCENT_KEYS = frozenset({"ctr"})
-COUNT_KEYS = frozenset({"impressions", "reach", "clicks", "link_clicks"})
+PRECISE_DECIMALS = 4
 
 
 def format_metric(
@@ -18,22 +17,21 @@ def format_metric(
 ) -> str:
     """``precise`` shows 4 decimals for what is not a count: for two values that the usual
     rounding would print alike ("CPC is $0.75, threshold $0.75" when it is 0.754)."""
-    extra = 4 if precise else None
-    if key in MONEY_KEYS:
+    extra = PRECISE_DECIMALS if precise else None
+    metric = CATALOGUE.get(key)
+    if metric is None:
+        return format_number(value, locale, decimals=extra or 2)
+    if metric.kind == "money":
         return format_money(value, currency, locale, decimals=extra)
-    if key in COUNT_KEYS:
-        return format_number(value, locale)
-    if key == "ctr":
-        return format_percent(value, locale, decimals=extra or 2)
-    if key == "roas":
-        return format_ratio(value, locale, decimals=extra or 2, suffix="x")
-    if key == "frequency":
-        return format_ratio(value, locale, decimals=extra or 2)
-    if key == "conversions":
-        # Meta reports fractional conversions for some action types; show them only when present.
+    if metric.kind == "percent":
+        return format_percent(value, locale, decimals=extra or metric.decimals)
+    if metric.kind == "ratio":
+        return format_ratio(value, locale, decimals=extra or metric.decimals, suffix=metric.suffix)
+    if metric.fractional:
+        # Fractions (Meta reports some conversions so) are shown only when present.
         whole = value is None or Decimal(value) == Decimal(value).to_integral_value()
-        return format_number(value, locale, decimals=0 if whole else extra or 2)
-    return format_number(value, locale, decimals=extra or 2)
+        return format_number(value, locale, decimals=metric.decimals if whole else extra or 2)
+    return format_number(value, locale, decimals=metric.decimals)
 
 
 def format_metric_pair(

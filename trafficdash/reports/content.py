@@ -17,8 +17,8 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from trafficdash.analytics import service
-from trafficdash.analytics.export_rows import iter_entities
-from trafficdash.analytics.metrics import Totals
+from trafficdash.analytics.export_rows import ExportRow, iter_export_rows
+from trafficdash.analytics.metrics import CATALOGUE, Totals, change
 from trafficdash.analytics.schemas import Breakdown, DailySeries, EntityRow, Metrics, Summary
 from trafficdash.db import utcnow
 from trafficdash.reports.labels import text
@@ -29,21 +29,6 @@ from trafficdash.reports.spec import ReportSpec
 Kind = Literal["text", "meta", "id", "int", "money", "decimal", "percent", "change", "ratio", "date"]
 Row = tuple[Any, ...]
 
-ADDITIVE_AND_RATIOS: tuple[tuple[str, Kind], ...] = (
-    ("spend", "money"),
-    ("impressions", "int"),
-    ("reach", "int"),
-    ("frequency", "ratio"),
-    ("clicks", "int"),
-    ("link_clicks", "int"),
-    ("ctr", "percent"),
-    ("cpc", "money"),
-    ("cpm", "money"),
-    ("conversions", "decimal"),
-    ("conversion_value", "money"),
-    ("cpa", "money"),
-    ("roas", "ratio"),
-)
 _WIDTHS: dict[str, float] = {
     "text": 14,
     "meta": 40,
@@ -110,18 +95,21 @@ def _col(key: str, kind: Kind, locale: str, header_key: str | None = None) -> Co
     return Column(key, header, kind, max(width, len(header) + 3))
 
 
-def _metric_columns(locale: str, *, with_reach: bool = True) -> list[Column]:
-    return [
-        _col(k, kind, locale)
-        for k, kind in ADDITIVE_AND_RATIOS
-        if with_reach or k not in ("reach", "frequency")
-    ]
+def metric_kind(key: str) -> Kind:
+    """The column kind of a catalogued metric (its cells' number format)."""
+    metric = CATALOGUE[key]
+    if metric.kind == "count":
+        return "decimal" if metric.fractional else "int"
+    return metric.kind
 
 
-def _metric_values(m: Metrics | Any, *, with_reach: bool = True) -> list[Any]:
-    return [
-        getattr(m, k, None) for k, _ in ADDITIVE_AND_RATIOS if with_reach or k not in ("reach", "frequency")
-    ]
+def _metric_columns(locale: str, keys: Iterable[str] | None = None) -> list[Column]:
+    """Columns of the metrics (every catalogued one by default), in catalogue order."""
+    return [_col(k, metric_kind(k), locale) for k in (CATALOGUE.keys() if keys is None else keys)]
+
+
+def _metric_values(m: Metrics | Any) -> list[Any]:
+    return [getattr(m, metric.key, None) for metric in CATALOGUE]
 
 
 # ---- entities -----------------------------------------------------------------------------------
@@ -153,7 +141,7 @@ def entity_columns(level: str, locale: str, compare: bool) -> list[Column]:
     return cols
 
 
-def entity_values(row: EntityRow, level: str, compare: bool) -> Row:
+def entity_values(row: EntityRow | ExportRow, level: str, compare: bool) -> Row:
     values: list[Any] = [row.name, str(row.id), str(row.account_id)]
     if level in ("adset", "ad"):
         values.append(str(row.campaign_id) if row.campaign_id else None)
@@ -167,12 +155,11 @@ def entity_values(row: EntityRow, level: str, compare: bool) -> Row:
         values += [row.daily_budget, row.lifetime_budget]
     values += _metric_values(row.metrics)
     if compare:
-        spend = row.changes.get("spend")
-        conversions = row.changes.get("conversions")
+        m, p = row.metrics, row.previous
         values += [
-            row.previous.spend if row.previous else None,
-            spend.change_pct if spend else None,
-            conversions.change_pct if conversions else None,
+            p.spend if p else None,
+            change(m.spend, p.spend)[1] if p else None,
+            change(m.conversions, p.conversions)[1] if p else None,
         ]
     if level == "ad":
         creative = row.creative
@@ -187,7 +174,7 @@ def _totals_row(columns: list[Column], label: str, currency: str, metrics: Metri
             out.append(label)
         elif col.key == "currency":
             out.append(currency)
-        elif col.key in {k for k, _ in ADDITIVE_AND_RATIOS} or col.key == "share_of_spend":
+        elif col.key in CATALOGUE or col.key == "share_of_spend":
             out.append(getattr(metrics, col.key, None))
         else:
             out.append(None)
@@ -208,7 +195,7 @@ def entity_table(
     ]
 
     def rows() -> Iterator[Row]:
-        for batch in iter_entities(
+        for batch in iter_export_rows(
             session, user_id, filters, level, sort=spec.sort, order=spec.order, batch_size=batch_size
         ):
             for row in batch:
@@ -229,8 +216,8 @@ def entity_table(
 
 
 def daily_columns(locale: str, compare: bool) -> list[Column]:
-    cols = [_col("date", "date", locale), *_metric_columns(locale)]
-    cols = [c for c in cols if c.key != "frequency"]
+    # A day has its sums and their ratios, and its own reach where Meta gave one (no frequency).
+    cols = [_col("date", "date", locale), *_metric_columns(locale, CATALOGUE.daily())]
     if compare:
         cols += [
             _col("compare_date", "date", locale),
@@ -246,7 +233,7 @@ def daily_table(series: DailySeries, summary: Summary | None, spec: ReportSpec, 
     columns = daily_columns(locale, compare)
     rows: list[Row] = []
     for i, p in enumerate(series.points):
-        values: list[Any] = [p.date, *(getattr(p, c.key, None) for c in columns[1:] if c.key in _METRIC_KEYS)]
+        values: list[Any] = [p.date, *(getattr(p, c.key, None) for c in columns[1:] if c.key in CATALOGUE)]
         if compare:
             cp = series.compare_points[i] if i < len(series.compare_points) else None
             values += [cp.date if cp else None, cp.spend if cp else None, cp.conversions if cp else None]
@@ -255,7 +242,7 @@ def daily_table(series: DailySeries, summary: Summary | None, spec: ReportSpec, 
     if summary is not None:
         kpis = {k: v.value for k, v in summary.kpis.items()}
         row: list[Any] = [text("total", locale)]
-        row += [kpis.get(c.key) for c in columns[1:] if c.key in _METRIC_KEYS]
+        row += [kpis.get(c.key) for c in columns[1:] if c.key in CATALOGUE]
         if compare:
             row += [None, summary.kpis["spend"].previous, summary.kpis["conversions"].previous]
         totals.append(tuple(row))
@@ -271,9 +258,6 @@ def daily_table(series: DailySeries, summary: Summary | None, spec: ReportSpec, 
     )
 
 
-_METRIC_KEYS = {k for k, _ in ADDITIVE_AND_RATIOS}
-
-
 # ---- breakdowns ---------------------------------------------------------------------------------
 
 
@@ -284,7 +268,7 @@ def breakdown_columns(locale: str) -> list[Column]:
         _col("value_2", "meta", locale),
         _col("spend", "money", locale),
         _col("share_of_spend", "percent", locale),
-        *[c for c in _metric_columns(locale, with_reach=False) if c.key != "spend"],
+        *_metric_columns(locale, (k for k in CATALOGUE.summable() if k != "spend")),
     ]
 
 

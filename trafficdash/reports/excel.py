@@ -23,8 +23,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.i18n import currency_decimals, currency_symbol, format_date_range, format_money
-from trafficdash.reports.content import Column, ReportContent, Table
+from trafficdash.reports.content import Column, ReportContent, Table, metric_kind
 from trafficdash.reports.labels import no_data, text
 from trafficdash.reports.safety import clean_text, looks_like_formula, sheet_name
 from trafficdash.reports.streamed_sheet import (
@@ -53,21 +54,6 @@ _CHANGE = "+0.0%;-0.0%;0.0%"
 _RATIO = "0.00"
 _DATE = {"en": "yyyy-mm-dd", "pt_BR": "dd/mm/yyyy", "es_419": "dd/mm/yyyy"}
 _DATETIME = {"en": "yyyy-mm-dd hh:mm", "pt_BR": "dd/mm/yyyy hh:mm", "es_419": "dd/mm/yyyy hh:mm"}
-KPI_KIND = {
-    "spend": "money",
-    "impressions": "int",
-    "reach": "int",
-    "clicks": "int",
-    "link_clicks": "int",
-    "ctr": "percent",
-    "cpc": "money",
-    "cpm": "money",
-    "conversions": "decimal",
-    "conversion_value": "money",
-    "cpa": "money",
-    "roas": "ratio",
-    "frequency": "ratio",
-}
 
 
 def money_format(currency: str, locale: str) -> str:
@@ -314,7 +300,7 @@ def _write_summary(ws: WriteOnlyWorksheet, content: ReportContent, daily: list[t
         )
         row += 3
         for key, kpi in summary.kpis.items():
-            kind = KPI_KIND.get(key, "decimal")
+            kind = metric_kind(key) if key in CATALOGUE else "decimal"
             fmt = number_format(kind, summary.currency, locale)
             look = "plain" if kpi.good is None else ("good" if kpi.good else "bad")
             change_fmt = number_format("percent" if kind == "percent" else kind, summary.currency, locale)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from trafficdash.i18n.metric_format import MONEY_KEYS, PERCENT_KEYS
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.ui import theme
 
 ECHARTS_THEME: dict[str, Any] = {
@@ -53,24 +53,27 @@ def _num(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+# Charts draw floats: up to two decimals on axes and tooltips, whatever the metric shows as text.
+CHART_DECIMALS = 2
+
+
+def chart_format(key: str, currency: str) -> tuple[dict[str, Any], str]:
+    """(Intl.NumberFormat options, suffix) of metric ``key`` in charts, from its catalogue entry."""
+    metric = CATALOGUE.get(key)
+    if metric is not None and metric.kind == "money":
+        return {"style": "currency", "currency": currency}, ""
+    suffix = "%" if metric is not None and metric.kind == "percent" else metric.suffix if metric else ""
+    return {"maximumFractionDigits": CHART_DECIMALS}, suffix
+
+
 def js_formatter(key: str, currency: str, lang: str) -> str:
-    """A JS function formatting one value of metric ``key`` for tooltips and axes."""
-    if key in MONEY_KEYS:
-        options = {"style": "currency", "currency": currency}
-    elif key in PERCENT_KEYS:
-        return (
-            f"v => v == null ? '—' : new Intl.NumberFormat({json.dumps(lang)}, "
-            "{maximumFractionDigits: 2}).format(v) + '%'"
-        )
-    elif key == "roas":
-        return (
-            f"v => v == null ? '—' : new Intl.NumberFormat({json.dumps(lang)}, "
-            "{maximumFractionDigits: 2}).format(v) + 'x'"
-        )
-    else:
-        options = {"maximumFractionDigits": 2}
+    """A JS function formatting one value of metric ``key`` for tooltips and axes (one generic
+    Intl formatter, parameterised by the catalogue: no per-metric JavaScript)."""
+    options, suffix = chart_format(key, currency)
+    tail = f" + {json.dumps(suffix)}" if suffix else ""
     return (
         f"v => v == null ? '—' : new Intl.NumberFormat({json.dumps(lang)}, {json.dumps(options)}).format(v)"
+        + tail
     )
 
 

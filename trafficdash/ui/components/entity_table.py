@@ -9,12 +9,13 @@ from typing import Any
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import EntityPage, EntityRow
 from trafficdash.i18n import format_change_percent, format_money, t, tn
 from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui.components.table_texts import localize_table
 
-TABLE_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
+TABLE_METRICS = CATALOGUE.on("table")
 PAGE_SIZES = (10, 25, 50, 100)
 
 OnRequest = Callable[[str, str, int, int], Awaitable[None]]
@@ -93,7 +94,13 @@ def _columns(locale: str, compare: bool) -> list[dict[str, Any]]:
     ]
     for key in TABLE_METRICS:
         cols.append(
-            {"name": key, "label": t(f"kpi.{key}", locale), "field": key, "align": "right", "sortable": True}
+            {
+                "name": key,
+                "label": t(CATALOGUE[key].label_key, locale),
+                "field": key,
+                "align": "right",
+                "sortable": True,
+            }
         )
         if key == "spend" and compare:
             cols.append({"name": "spend_change", "label": "Δ", "field": "spend_change", "align": "right"})

@@ -5,26 +5,19 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE, MetricGroup
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import format_change_percent, t
 from trafficdash.i18n.metric_format import format_metric
 from trafficdash.ui import theme
 
-# The accent stripe of each card, so the grid reads as groups: volume, cost, outcome.
-ACCENTS = {
-    "spend": theme.PRIMARY,
-    "impressions": theme.PRIMARY,
-    "reach": theme.PRIMARY,
-    "frequency": theme.PRIMARY,
-    "clicks": theme.SECONDARY,
-    "link_clicks": theme.SECONDARY,
-    "ctr": theme.SECONDARY,
-    "cpc": theme.WARNING,
-    "cpm": theme.WARNING,
-    "cpa": theme.WARNING,
-    "conversions": theme.SUCCESS,
-    "conversion_value": theme.SUCCESS,
-    "roas": theme.SUCCESS,
+# The accent stripe of each card by the metric's group, so the grid reads as volume, engagement,
+# cost, outcome.
+ACCENTS: dict[MetricGroup, str] = {
+    "volume": theme.PRIMARY,
+    "engagement": theme.SECONDARY,
+    "cost": theme.WARNING,
+    "outcome": theme.SUCCESS,
 }
 
 
@@ -42,7 +35,8 @@ def change_badge(good: bool | None, change_pct: object, locale: str, *, has_prev
 def kpi_card(
     kpi: KpiValue, currency: str, locale: str, *, compare: bool, reach_estimate: bool = False
 ) -> None:
-    accent = ACCENTS.get(kpi.key, theme.PRIMARY)
+    metric = CATALOGUE.get(kpi.key)
+    accent = ACCENTS[metric.group] if metric else theme.PRIMARY
     value_text = format_metric(kpi.key, kpi.value, currency, locale)
     with (
         ui.column()
@@ -52,7 +46,7 @@ def kpi_card(
         .mark(f"kpi-{kpi.key}")
     ):
         with ui.row().classes("items-center gap-1 no-wrap"):
-            ui.label(t(f"kpi.{kpi.key}", locale)).classes("td-kpi-label")
+            ui.label(t(metric.label_key if metric else kpi.key, locale)).classes("td-kpi-label")
             if kpi.key == "reach" and reach_estimate:
                 ui.label(t("kpi.reach_estimate", locale)).classes("td-badge td-badge-neutral").tooltip(
                     t("kpi.reach_estimate_hint", locale)

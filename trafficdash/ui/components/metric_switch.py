@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.i18n import t
 
 
@@ -15,7 +16,7 @@ def metric_switch(
 ) -> ui.toggle:
     return (
         ui.toggle(
-            {m: t(f"kpi.{m}", locale) for m in metrics},
+            {m: t(CATALOGUE[m].label_key, locale) for m in metrics},
             value=value,
             on_change=lambda e: on_change(e.value),
         )

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import DailySeries
 from trafficdash.i18n import format_date, html_lang, t
 from trafficdash.ui.charts import ECHARTS_THEME, trend_options
 from trafficdash.ui.components.metric_switch import metric_switch
 
-TREND_METRICS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
+TREND_METRICS = CATALOGUE.on("trend")
 
 
 class TrendChart:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from trafficdash.analytics.labels import breakdown_label
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import Breakdown
 from trafficdash.i18n import current_locale, format_percent, t
 from trafficdash.i18n.metric_format import format_metric
@@ -19,8 +20,8 @@ from trafficdash.ui.io import load
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
-HEATMAP_METRICS = ("spend", "impressions", "clicks", "ctr", "conversions", "cpa", "roas")
-COUNTRY_COLUMNS = ("spend", "impressions", "clicks", "ctr", "conversions", "cpa", "roas")
+HEATMAP_METRICS = CATALOGUE.on("compact")
+COUNTRY_COLUMNS = CATALOGUE.on("compact")
 
 
 class AudienceView:
@@ -82,7 +83,7 @@ def country_table(breakdown: Breakdown | None, locale: str) -> None:
             {"name": "label", "label": t("audience.country", locale), "field": "label", "align": "left"},
             {"name": "share", "label": t("audience.share", locale), "field": "share", "align": "left"},
         ] + [
-            {"name": key, "label": t(f"kpi.{key}", locale), "field": key, "align": "right"}
+            {"name": key, "label": t(CATALOGUE[key].label_key, locale), "field": key, "align": "right"}
             for key in COUNTRY_COLUMNS
         ]
         rows = []

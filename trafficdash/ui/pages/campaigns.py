@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import EntityPage, EntityRow, Filters, KpiValue
 from trafficdash.i18n import current_locale, format_number, t
 from trafficdash.i18n.metric_format import format_metric
@@ -22,8 +23,8 @@ from trafficdash.ui.io import load
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
-DETAIL_KPIS = ("spend", "impressions", "clicks", "ctr", "cpc", "cpm", "conversions", "cpa", "roas")
-TOTAL_KEYS = ("spend", "impressions", "clicks", "ctr", "conversions", "cpa", "roas")
+DETAIL_KPIS = CATALOGUE.on("table")
+TOTAL_KEYS = CATALOGUE.on("compact")
 CHILD_LEVEL = {"campaign": "adset", "adset": "ad"}
 PARENT_PATH = {"campaign": "/campaigns", "adset": "/campaigns/{campaign_id}", "ad": "/adsets/{ad_set_id}"}
 
@@ -109,7 +110,7 @@ def totals_strip(page: EntityPage, locale: str) -> None:
             )
             for key in TOTAL_KEYS:
                 with ui.column().classes("gap-0"):
-                    ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label")
+                    ui.label(t(CATALOGUE[key].label_key, locale)).classes("td-kpi-label")
                     ui.label(
                         format_metric(key, getattr(totals.metrics, key), totals.currency, locale)
                     ).classes("font-semibold tabular-nums").mark(f"total-{key}")

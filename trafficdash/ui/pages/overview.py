@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from trafficdash.analytics.metrics import CATALOGUE
 from trafficdash.analytics.schemas import KpiValue
 from trafficdash.i18n import current_locale, t
 from trafficdash.i18n.metric_format import format_metric
@@ -23,21 +24,8 @@ from trafficdash.ui.io import load
 from trafficdash.ui.pages.dashboard_base import USER_ERRORS, DashboardContext, dashboard_frame
 from trafficdash.ui.session_user import login_redirect, page_user
 
-# The cards, in reading order: volume, engagement, cost, outcome.
-OVERVIEW_KPIS = (
-    "spend",
-    "impressions",
-    "reach",
-    "frequency",
-    "clicks",
-    "ctr",
-    "cpc",
-    "cpm",
-    "conversions",
-    "cpa",
-    "conversion_value",
-    "roas",
-)
+# The cards, in the catalogue's reading order.
+OVERVIEW_KPIS = CATALOGUE.on("card")
 
 
 class OverviewView:
@@ -126,7 +114,7 @@ class OverviewView:
                         with ui.column().classes(
                             "gap-0 items-end" + ("" if key == "spend" else " td-top-extra")
                         ):
-                            ui.label(t(f"kpi.{key}", locale)).classes("td-kpi-label td-top-label")
+                            ui.label(t(CATALOGUE[key].label_key, locale)).classes("td-kpi-label td-top-label")
                             # One line: "R$ 20.656,85" must not break after the symbol on a phone.
                             ui.label(format_metric(key, getattr(m, key), row.currency, locale)).classes(
                                 "font-semibold tabular-nums whitespace-nowrap"
