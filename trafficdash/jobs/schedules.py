@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from redis import Redis
 from rq.exceptions import NoSuchJobError
@@ -35,6 +34,7 @@ from trafficdash.models.schedules import (
     DEFAULT_NIGHTLY_HOUR,
     INTERVAL_CHOICES_MINUTES,
 )
+from trafficdash.timezones import zone_or_utc
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +71,6 @@ def nightly_job_id(account_id: int) -> str:
 
 def make_scheduler(client: Redis | None = None, interval: float = 60) -> Scheduler:
     return Scheduler(queue_name=QueueName.DEFAULT.value, connection=client or connection(), interval=interval)
-
-
-def zone_or_utc(name: str | None) -> ZoneInfo:
-    """An account's time zone; UTC when it has none or an unknown one."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def next_local_hour(timezone_name: str, hour: int, now: datetime | None = None) -> datetime:

@@ -23,9 +23,9 @@ from trafficdash import db
 from trafficdash.analytics.date_presets import PRESETS
 from trafficdash.analytics.errors import AccountNotFound, InvalidFilters
 from trafficdash.auth.access import visible_account_ids
-from trafficdash.jobs.schedules import zone_or_utc
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
+from trafficdash.timezones import UTC_ZONE, zone_or_utc
 
 TICK_JOB_ID = "trafficdash-reports-due"
 TICK_TASK = "trafficdash.reports.tasks.run_due_schedules_task"
@@ -80,7 +80,7 @@ def next_run(
     The weekday, day and hour are wall-clock time in ``zone`` (the report's account), so "Monday
     6:00" stays 6:00 for the marketer across daylight-saving changes.
     """
-    zone = zone or ZoneInfo("UTC")
+    zone = zone or UTC_ZONE
     if after.tzinfo is None:  # SQLite hands back naive UTC
         after = after.replace(tzinfo=UTC)
     local = after.astimezone(zone)
