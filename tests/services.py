@@ -55,24 +55,34 @@ class TestServices:
         rd = f"Redis db {self.redis_db}" if self.redis_url else "in-process Redis stand-in"
         return f"{db}, {rd}"
 
-    def truncate_all(self, engine: sa.Engine) -> None:
+    def empty_dirty_tables(self, engine: sa.Engine) -> None:
+        """Empty every table a test left rows in and restart the id sequences it used.
+
+        One query finds what is dirty (a test that touched no table, like a pure arithmetic
+        test, pays only that round trip); the dirty tables are emptied with ``DELETE`` in
+        foreign-key order, ~10x cheaper than ``TRUNCATE`` on tables this small (which makes a
+        new file per table and index, and whose exclusive locks deadlocked with a page of the
+        previous test still reading in a worker thread)."""
         from trafficdash.db import Base
 
         tables = [t.name for t in Base.metadata.sorted_tables]
-        if engine.dialect.name != "postgresql":
-            with engine.begin() as conn:
-                for name in reversed(tables):
-                    conn.execute(sa.text(f"DELETE FROM {name}"))
-            return
-        # A page of the previous test may still be finishing a query in a worker thread; its
-        # share locks and TRUNCATE's exclusive ones can deadlock. PostgreSQL then cancels one
-        # side: when it is ours, the reader has finished by the time we try again.
+        postgres = engine.dialect.name == "postgresql"
+        query = _dirty_sql(tables, with_sequences=postgres)
         for attempt in range(5):
             try:
                 with engine.begin() as conn:
-                    conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                    dirty = conn.execute(sa.text(query)).all()
+                    if not dirty:
+                        return
+                    names = {name for kind, name in dirty if kind == "table"}
+                    for name in reversed(tables):
+                        if name in names:
+                            conn.execute(sa.text(f'DELETE FROM "{name}"'))
+                    for kind, name in dirty:
+                        if kind == "sequence":
+                            conn.execute(sa.text(f'ALTER SEQUENCE "{name}" RESTART'))
                 return
-            except sa.exc.OperationalError as exc:
+            except sa.exc.OperationalError as exc:  # a lingering writer of the previous test
                 if "deadlock detected" not in str(exc) or attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
@@ -86,6 +96,18 @@ class TestServices:
             redis.Redis.from_url(_redis_base(self.redis_url), db=0).delete(self._redis_claim_key)
 
 
+def _dirty_sql(tables: list[str], with_sequences: bool) -> str:
+    """One query: ("table", name) for each table holding rows, ("sequence", name) for each id
+    sequence called since its last restart (only those have a ``last_value``)."""
+    parts = [f"SELECT 'table', '{n}' WHERE EXISTS (SELECT 1 FROM \"{n}\")" for n in tables]
+    if with_sequences:
+        parts.append(
+            "SELECT 'sequence', sequencename FROM pg_sequences"
+            " WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )
+    return " UNION ALL ".join(parts)
+
+
 def _redis_base(url: str) -> str:
     return url.rsplit("/", 1)[0] if url.count("/") > 2 else url
 
@@ -95,6 +117,9 @@ def create_database(admin_url: str) -> str:
     engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # A throwaway database: its commits need not wait for the WAL flush (every process of
+        # the session, workers and servers included, connects with this default).
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit TO OFF'))
     engine.dispose()
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 

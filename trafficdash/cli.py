@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,11 +26,6 @@ app.add_typer(token_app, name="token")
 def _fail(message: str, code: int = 1) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     return typer.Exit(code)
-
-
-def _not_built(verb: str) -> typer.Exit:
-    # An honest refusal: a verb that is not implemented yet must not pretend to work.
-    return _fail(f"`trafficdash {verb}` is not available in this version yet.", code=2)
 
 
 @app.command()
@@ -236,9 +232,65 @@ def sandbox(
 
 
 @app.command()
-def report() -> None:
-    """Build an Excel or CSV report."""
-    raise _not_built("report")
+def report(
+    email: Annotated[str, typer.Option(help="The user whose accounts the report covers.")],
+    format: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
+    level: Annotated[
+        str, typer.Option(help="Deepest table: account (summary and daily), campaign, adset or ad.")
+    ] = "campaign",
+    preset: Annotated[
+        str, typer.Option(help="Date range, as on the dashboard (last_7d, last_30d, this_month, ...).")
+    ] = "last_30d",
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (with --until).")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD (with --since).")] = None,
+    account: Annotated[list[int] | None, typer.Option(help="Ad account id (repeat; default: all).")] = None,
+    campaign: Annotated[list[int] | None, typer.Option(help="Campaign id (repeat).")] = None,
+    status: Annotated[list[str] | None, typer.Option(help="Campaign status, e.g. ACTIVE (repeat).")] = None,
+    objective: Annotated[list[str] | None, typer.Option(help="Campaign objective (repeat).")] = None,
+    currency: Annotated[str | None, typer.Option(help="Only accounts in this currency.")] = None,
+    search: Annotated[str | None, typer.Option(help="Name contains.")] = None,
+    breakdown: Annotated[
+        list[str] | None, typer.Option(help="placement, device, age_gender or country (repeat).")
+    ] = None,
+    locale: Annotated[str, typer.Option(help="Language of headers and formats: en or pt-BR.")] = "en",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File or folder (default: the current folder).")
+    ] = None,
+) -> None:
+    """Build an Excel or CSV report with the dashboard's filters; prints the file's path."""
+    from datetime import date
+
+    from trafficdash.analytics.errors import InvalidFilters
+    from trafficdash.reports.cli import ReportRequest, run_report_cli
+
+    try:
+        first = date.fromisoformat(since) if since else None
+        last = date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        raise _fail(f"dates must be YYYY-MM-DD ({exc})", code=2) from None
+    request = ReportRequest(
+        email=email,
+        format=format,
+        level=level,
+        preset=preset,
+        since=first,
+        until=last,
+        account_ids=account or [],
+        campaign_ids=campaign or [],
+        statuses=status or [],
+        objectives=objective or [],
+        currency=currency,
+        search=search,
+        breakdowns=breakdown or [],
+        locale=locale,
+    )
+    try:
+        path = run_report_cli(request, output)
+    except InvalidFilters as exc:
+        raise _fail(str(exc), code=2) from None
+    except LookupError as exc:  # no such user, or an account the user cannot see
+        raise _fail(str(exc)) from None
+    typer.echo(str(path))
 
 
 def _token_user(session, email: str):

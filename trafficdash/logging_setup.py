@@ -20,6 +20,7 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from trafficdash.redaction import RedactingFilter, redact
 from trafficdash.settings import Settings, get_settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -28,42 +29,6 @@ request_id_var: ContextVar[str] = ContextVar("trafficdash_request_id", default=N
 
 # An incoming id is echoed into logs and headers, so only a short, plain one is trusted.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
-
-# --- redaction ------------------------------------------------------------------------------
-_SECRET_PARAMS = re.compile(
-    r"(?P<key>access_token|input_token|fb_exchange_token|client_secret|appsecret_proof)"
-    r"(?P<sep>\"?\s*[=:]\s*\"?|%3D)(?P<value>[^&\s\"',;#}]+)",
-    re.IGNORECASE,
-)
-_BEARER = re.compile(r"(?P<key>Bearer\s+)[A-Za-z0-9._~+/=\-]+", re.IGNORECASE)
-# Meta user/page/system tokens start with EAA; personal API tokens with tdp_.
-_TOKEN_LIKE = re.compile(r"\b(?:EAA[A-Za-z0-9]{16,}|tdp_[A-Za-z0-9_\-]{16,})")
-REDACTED = "***"
-
-
-def redact(text: str) -> str:
-    """Mask token values, keeping the parameter names so a log still says what was sent."""
-    text = _SECRET_PARAMS.sub(lambda m: f"{m.group('key')}{m.group('sep')}{REDACTED}", text)
-    text = _BEARER.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
-    return _TOKEN_LIKE.sub(REDACTED, text)
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites the message (and a formatted traceback) of every record the handler emits."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # malformed record: the logging module reports it
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        return True
 
 
 class RequestIdFilter(logging.Filter):

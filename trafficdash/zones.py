@@ -19,9 +19,15 @@ def as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+UTC_ZONE = ZoneInfo("UTC")
+
+
 def zone_or_utc(name: str | None) -> ZoneInfo:
-    """An account's time zone; UTC when it has none or an unknown one."""
+    """An ad account's time zone (of its insight days, schedules and "today"); UTC when it has
+    none or an unknown one."""
+    if not name:
+        return UTC_ZONE
     try:
-        return ZoneInfo(name or "UTC")
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return UTC_ZONE

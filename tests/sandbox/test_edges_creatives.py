@@ -143,7 +143,8 @@ def test_media_urls_follow_the_mount_prefix(sandbox_server):
     token = sandbox_server.users[0]["access_token"]
     acc = sandbox_server.users[0]["ad_account_ids"][0]
     r = client.get(
-        f"/sandbox/{SDK_VERSION}/{acc}/adcreatives", params={"access_token": token, "fields": "image_url", "limit": 1}
+        f"/sandbox/{SDK_VERSION}/{acc}/adcreatives",
+        params={"access_token": token, "fields": "image_url", "limit": 1},
     )
     url = r.json()["data"][0]["image_url"]
     assert url.startswith("http://testserver/sandbox/__sandbox__/media/")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from trafficdash.analytics.metrics import HUNDRED, ratio
 from trafficdash.analytics.schemas import Filters, Metrics
 from trafficdash.i18n.metric_format import format_metric, format_metric_pair
 from trafficdash.models import AdAccount, AdSet, AlertRule, Campaign
+from trafficdash.zones import zone_or_utc
 
 ACTIVE = "ACTIVE"
 
@@ -45,10 +46,7 @@ class Observation:
 
 
 def zone_of(account: AdAccount) -> ZoneInfo:
-    try:
-        return ZoneInfo(account.timezone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_or_utc(account.timezone_name)
 
 
 def local_today(account: AdAccount, now: datetime) -> date:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,6 +48,7 @@ from trafficdash.auth.access import visible_account_ids, visible_accounts
 from trafficdash.db import as_utc, utcnow
 from trafficdash.models import AdAccount, AdAccountAccess, AdSet, Campaign, User
 from trafficdash.sync.runs import latest_run_per_account
+from trafficdash.zones import zone_or_utc
 
 HUNDRED = Decimal(100)
 
@@ -107,11 +107,7 @@ def account_today(session: Session, user_id: int, account_ids: Sequence[int] = (
     """
     ids = list(account_ids) or visible_account_ids(session, user_id)[:1]
     tz_name = session.scalar(select(AdAccount.timezone_name).where(AdAccount.id == ids[0])) if ids else None
-    try:
-        zone = ZoneInfo(tz_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return utcnow().astimezone(zone).date()
+    return utcnow().astimezone(zone_or_utc(tz_name)).date()
 
 
 # ---- reach ------------------------------------------------------------------------------------

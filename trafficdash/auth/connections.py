@@ -26,12 +26,12 @@ from sqlalchemy.orm import Session
 
 from trafficdash import currencies
 from trafficdash.auth.crypto import TokenDecryptionError, decrypt_token, encrypt_token
-from trafficdash.auth.redaction import install_log_redaction, redact
 from trafficdash.db import utcnow
 from trafficdash.meta.client import app_credentials, make_api
 from trafficdash.meta.errors import ErrorKind, MetaError, classify
 from trafficdash.meta.throttle import INTERACTIVE_RETRY, Throttle
 from trafficdash.models import AdAccount, AdAccountAccess, ConnectionStatus, User
+from trafficdash.redaction import install_log_redaction, redact
 from trafficdash.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

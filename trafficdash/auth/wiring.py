@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from trafficdash.auth import middleware, oauth
 from trafficdash.auth.access import AccountNotFound, NotAdmin
-from trafficdash.auth.redaction import install_log_redaction
 from trafficdash.auth.sessions import configure_session_storage
+from trafficdash.redaction import install_log_redaction
 from trafficdash.settings import Settings
 
 

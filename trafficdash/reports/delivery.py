@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trafficdash.notify.email import Attachment, EmailNotConfigured, send_email
-
-# Kept for callers that catch it by this name.
-DeliveryNotConfigured = EmailNotConfigured
+from trafficdash.notify.email import Attachment, send_email
 
 
 def send_report_email(to: list[str], subject: str, body: str, attachment: Path, file_name: str) -> None:

@@ -25,7 +25,7 @@ from trafficdash.auth.access import visible_account_ids
 from trafficdash.input_types import Flag, NotABoolean, Text
 from trafficdash.models import AdAccount, ReportFrequency, ScheduledReport
 from trafficdash.reports.spec import ReportSpec, parse_spec
-from trafficdash.zones import zone_or_utc
+from trafficdash.zones import UTC_ZONE, zone_or_utc
 
 if TYPE_CHECKING:
     from rq_scheduler import Scheduler
@@ -83,7 +83,7 @@ def next_run(
     The weekday, day and hour are wall-clock time in ``zone`` (the report's account), so "Monday
     6:00" stays 6:00 for the marketer across daylight-saving changes.
     """
-    zone = zone or ZoneInfo("UTC")
+    zone = zone or UTC_ZONE
     if after.tzinfo is None:  # SQLite hands back naive UTC
         after = after.replace(tzinfo=UTC)
     local = after.astimezone(zone)

@@ -149,7 +149,9 @@ def write_report(content: ReportContent, target: io.BufferedIOBase, progress: Ca
     rows = 0
     for chunk in _csv_chunks(content):
         target.write(chunk)
-        rows += chunk.count(b"\n")
+        lines = chunk.count(b"\n")
+        progress(lines - 1 if rows == 0 else lines)  # the first line is the header
+        rows += lines
     return max(rows - 1, 0)
 
 

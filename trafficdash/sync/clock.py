@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from trafficdash.zones import zone_or_utc
 
 
 def now_utc() -> datetime:
@@ -12,8 +13,4 @@ def now_utc() -> datetime:
 
 def today_in(timezone_name: str) -> date:
     """Today in the ad account's time zone: Meta's insight dates are in that zone."""
-    try:
-        zone = ZoneInfo(timezone_name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return now_utc().astimezone(zone).date()
+    return now_utc().astimezone(zone_or_utc(timezone_name)).date()
