@@ -19,7 +19,7 @@ from trafficdash.alerts import evaluation
 from trafficdash.alerts.rules import TEMPLATES
 from trafficdash.models import Alert
 
-LOJA = "Loja Brasil: ROAS is 0.65x (threshold 1.00x)."  # what roas_below_1 finds at NOW
+LOJA = "Loja Brasil: ROAS is 0.68x (threshold 1.00x)."  # what roas_below_1 finds at NOW
 
 
 @pytest.fixture(scope="module")

@@ -157,10 +157,10 @@ def test_email_webhook_and_slack(data, smtp, no_sleep, dev_receivers):
     (mail,) = smtp.messages
     assert mail.rcpt_tos == ["media@example.com"] and mail.mail_from == "alerts@trafficdash.test"
     text = mail.content.decode()
-    assert "Subject: [trafficdash] ROAS below 1: Loja Brasil" in text and "ROAS is 0.65x" in text
+    assert "Subject: [trafficdash] ROAS below 1: Loja Brasil" in text and "ROAS is 0.68x" in text
     (body,) = hook.bodies
     assert body["event"] == "alert.fired" and body["alert"]["id"] == alert_id
-    assert body["alert"]["values"]["value"] == "0.6488" and body["account"]["id"] == data.account_id
+    assert body["alert"]["values"]["value"] == "0.6819" and body["account"]["id"] == data.account_id
     (message,) = slack.bodies
     assert (
         message["text"].startswith("ROAS below 1: Loja Brasil") and message["blocks"][0]["type"] == "section"

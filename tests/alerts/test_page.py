@@ -24,7 +24,7 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     user.find(content="Evaluate now").click()
     await user.should_see("1 alert fired", retries=50)
     await user.should_see("firing", retries=50)
-    await user.should_see("Loja Brasil: ROAS is 0.65x (threshold 1.00x).", retries=50)
+    await user.should_see("Loja Brasil: ROAS is 0.68x (threshold 1.00x).", retries=50)
     await user.should_see(marker="alert-bell")
     user.find(content="Acknowledge").click()
     await user.should_see("Acknowledged ", retries=50)  # "Acknowledged <date>" replaces the button
@@ -32,10 +32,10 @@ async def test_create_from_template_fire_and_acknowledge(user: SimUser, data, mo
     # The same alert for a reader in Portuguese.
     user.find(marker="locale-switch").elements.pop().set_value("pt_BR")
     await user.open("/alerts")
-    await user.should_see("Loja Brasil: ROAS em 0,65x (limite: 1,00x).")  # the alert
+    await user.should_see("Loja Brasil: ROAS em 0,68x (limite: 1,00x).")  # the alert
     await user.should_see(content="Última avaliação")  # and the firing rule's line, said the same way
     rule_line = next(e.text for e in user.find(content="Última avaliação").elements)
-    assert rule_line.endswith(": Loja Brasil: ROAS em 0,65x (limite: 1,00x)."), rule_line
+    assert rule_line.endswith(": Loja Brasil: ROAS em 0,68x (limite: 1,00x)."), rule_line
     await user.should_see("ROAS abaixo de 1, últimos 3 dias (gasto de pelo menos R$\u00a050,00)")
 
 

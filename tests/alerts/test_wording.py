@@ -31,7 +31,7 @@ def test_a_rule_alert_in_portuguese(data) -> None:
     alert = _stored(obs, "rule", "roas")
     assert wording.alert_wording(alert, "BRL", "pt_BR") == (
         "ROAS below 1: Loja Brasil",  # the rule's name is the user's own
-        "Loja Brasil: ROAS em 0,65x (limite: 1,00x).",
+        "Loja Brasil: ROAS em 0,68x (limite: 1,00x).",
     )
     assert wording._resaid(alert, "BRL", "en") == (alert.title, alert.message)
 

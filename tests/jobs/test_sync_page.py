@@ -113,13 +113,13 @@ def test_next_runs_show_in_the_accounts_time_zone(monkeypatch) -> None:
     from trafficdash.ui.account_time import account_time
 
     nightly = datetime(2026, 11, 30, 6, tzinfo=UTC)  # the 03:00 re-read of a Sao Paulo account
-    assert account_time(nightly, "America/Sao_Paulo") == "Nov 30, 2026 03:00"
+    assert account_time(nightly, "America/Sao_Paulo") == "Nov 30, 2026, 3:00\u202fAM"
     assert account_time(nightly, "Asia/Tokyo", "pt_BR") == "30 de nov. de 2026 15:00"
     # SQLite hands back naive UTC: the same moment, whatever the server's own zone.
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
     try:
-        assert account_time(nightly.replace(tzinfo=None), "America/Sao_Paulo") == "Nov 30, 2026 03:00"
+        assert account_time(nightly.replace(tzinfo=None), "America/Sao_Paulo") == "Nov 30, 2026, 3:00\u202fAM"
     finally:
         monkeypatch.undo()
         time.tzset()
