@@ -79,6 +79,7 @@ def test_documented_combinations_answer(g, breakdowns, action_breakdowns):
 
 @pytest.mark.parametrize(("breakdowns", "action_breakdowns"), INVALID)
 def test_other_combinations_get_metas_error(g, breakdowns, action_breakdowns):
+    """Meta: Marketing API › Insights API › Breakdowns (https://developers.facebook.com/docs/marketing-api/insights/breakdowns); message text as recorded in public client code."""
     reply = _get(g, first_account(g), breakdowns, action_breakdowns)
     assert reply.status == 400
     err = reply.body["error"]

@@ -72,6 +72,7 @@ def test_the_world_deletes_and_archives_at_every_level_after_spending(graph: Gra
 
 
 def test_listings_hide_ended_objects_unless_a_status_asks(graph: Graph) -> None:
+    """Meta: Marketing API › Manage your ad object's status (https://developers.facebook.com/docs/marketing-api/best-practices/manage-your-ad-object-status)."""
     for acc in graph.world.accounts.values():
         for edge in ("campaigns", "adsets", "ads"):
             everything = get(
@@ -104,6 +105,7 @@ def test_listings_hide_ended_objects_unless_a_status_asks(graph: Graph) -> None:
 
 @pytest.mark.parametrize("level", ["campaign", "adset", "ad"])
 def test_level_insights_omit_ended_objects_unless_the_status_filter_asks(graph: Graph, level: str) -> None:
+    """Meta: Marketing API › Manage your ad object's status (https://developers.facebook.com/docs/marketing-api/best-practices/manage-your-ad-object-status)."""
     acc, since = busiest_with_ended(graph)
     rng = {"since": since.isoformat(), "until": TODAY.isoformat()}
     account = get(

@@ -31,6 +31,7 @@ def _debug(client: httpx.Client, srv, token: str) -> dict:
 
 
 def test_config_id_login_grants_its_permissions_on_the_picked_accounts(clean_faults) -> None:
+    """Meta: Facebook Login for Business (https://developers.facebook.com/docs/facebook-login/facebook-login-for-business/); granular_scopes shape UNVERIFIED."""
     srv = clean_faults
     configs = describe(srv.config, srv.url)["login_configurations"]
     reporting = next(c for c in configs if c["permissions"] == ["ads_read", "business_management"])

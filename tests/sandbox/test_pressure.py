@@ -33,6 +33,7 @@ def _error(call) -> FacebookRequestError:
 
 
 def test_report_runs_can_end_skipped(fb_api, sandbox_server):
+    """Source: "Job Skipped" async_status in airbytehq/airbyte source-facebook-marketing streams/async_job.py (no Meta page found)."""
     sandbox_server.set_faults(async_job_skipped_rate=1.0)
     run = AdAccount(sandbox_server.users[0]["ad_account_ids"][0], api=fb_api).get_insights(is_async=True)
     for _ in range(3):
@@ -41,6 +42,7 @@ def test_report_runs_can_end_skipped(fb_api, sandbox_server):
 
 
 def test_a_batch_answers_some_parts_and_fails_or_drops_others(fb_api, sandbox_server):
+    """Source: code 960 recorded in airbytehq/airbyte source-facebook-marketing unit_tests/test_base_streams.py."""
     sandbox_server.set_faults(batch_part_error_at=2, batch_timeout_after_parts=3)
     ids = sandbox_server.users[0]["ad_account_ids"] * 2
     answers: dict[int, object] = {}
@@ -63,6 +65,7 @@ def test_a_batch_answers_some_parts_and_fails_or_drops_others(fb_api, sandbox_se
 
 
 def test_a_page_too_heavy_must_shrink(fb_api, sandbox_server):
+    """Meta: Marketing API › Insights API › Limits and Best Practices (https://developers.facebook.com/docs/marketing-api/insights/best-practices/) for 100/1487534; 1/99 UNVERIFIED (see pressure.check_listing_page)."""
     acc = AdAccount(sandbox_server.users[0]["ad_account_ids"][0], api=fb_api)
     params = {"level": "ad", "time_increment": 1, "date_preset": "last_7d"}
     err = _error(lambda: list(acc.get_insights(fields=HEAVY, params={**params, "limit": 5000})))
@@ -83,6 +86,7 @@ def test_a_page_too_heavy_must_shrink(fb_api, sandbox_server):
 
 
 def test_business_use_case_usage_is_keyed_by_the_business(fb_api, sandbox_server):
+    """Meta: Graph API › Rate Limiting › Business Use Case Rate Limits (https://developers.facebook.com/docs/graph-api/overview/rate-limiting/)."""
     acc_id = sandbox_server.users[0]["ad_account_ids"][0]
     acc = AdAccount(acc_id, api=fb_api)
     business = acc.api_get(fields=["business"])["business"]["id"]
@@ -98,6 +102,7 @@ def test_business_use_case_usage_is_keyed_by_the_business(fb_api, sandbox_server
 
 
 def test_reach_is_omitted_for_breakdowns_starting_over_13_months_ago() -> None:
+    """No Meta source found for the 13-month rule (third-party client comments only)."""
     today = date(2026, 11, 30)
     graph = Graph(SandboxConfig(seed=42, scale="test", today=today, history_days=480))
     acc = next(iter(graph.world.accounts.values()))

@@ -28,6 +28,7 @@ def test_live_window_on_the_day_v24_has_expired() -> None:
 
 @pytest.mark.parametrize("version", ["v24.0", "v19.0", "v99.0"])
 def test_expired_or_unknown_version_is_2635_through_the_sdk(clean_faults, version: str) -> None:
+    """Source: recorded 2635 responses, e.g. facebook/facebook-nodejs-business-sdk issue #239 (https://github.com/facebook/facebook-nodejs-business-sdk/issues/239)."""
     srv = clean_faults
     session = FacebookSession(srv.app_id, srv.app_secret, srv.users[0]["access_token"])
     session.GRAPH = srv.url

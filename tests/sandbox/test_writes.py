@@ -136,6 +136,7 @@ def _error(status_body: tuple[int, dict]) -> dict:
 
 
 def test_budget_below_the_accounts_minimum_is_refused():
+    """Subcode 1885272 as recorded by public clients; no Meta page found, user_msg wording UNVERIFIED."""
     g = graph()
     adset = campaigns(g, cbo=False)[0].adsets[0]
     minimum = read(g, first_account(g), "min_daily_budget")["min_daily_budget"]
@@ -157,6 +158,7 @@ def test_campaign_budget_minimum_covers_each_ad_set():
 
 
 def test_ad_set_budget_under_campaign_budget_optimisation_is_a_conflict():
+    """UNVERIFIED: no source found for subcode 1885621 as a CBO budget conflict."""
     g = graph()
     adset = campaigns(g, cbo=True)[0].adsets[0]
     err = _error(post(g, adset.id, daily_budget="500000"))

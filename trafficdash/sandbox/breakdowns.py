@@ -197,7 +197,13 @@ ACTION_RULES: dict[str, frozenset[str] | None] = {
 
 
 def check_combination(breakdowns: list[str], action_breakdowns: list[str], valid_breakdowns: bool) -> None:
-    """Meta's combination rules; ``valid_breakdowns`` says whether the breakdowns go together at all."""
+    """Meta's combination rules; ``valid_breakdowns`` says whether the breakdowns go together at all.
+
+    Source: Meta: Marketing API › Insights API › Breakdowns
+    (https://developers.facebook.com/docs/marketing-api/insights/breakdowns) for the combinations; the
+    message "(#100) Current combination of data breakdown columns (action_type, country, dma, region) is
+    invalid" is recorded in public client code (repository not identified by the search index).
+    """
     bad = not valid_breakdowns
     for ab in action_breakdowns:
         if ab not in ACTION_RULES:

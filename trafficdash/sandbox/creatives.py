@@ -244,7 +244,12 @@ def render_image(image_hash: str, kind: str, thumbnail: bool) -> bytes:
 
 
 def preview_body(base_url: str, ad: Ad, ad_format: str) -> str:
-    """Meta's preview shape: an iframe whose page renders the ad in that placement."""
+    """Meta's preview shape: an iframe whose page renders the ad in that placement.
+
+    Source: Meta: Marketing API › Reference › Ad Preview
+    (https://developers.facebook.com/docs/marketing-api/reference/adgroup/previews/): GET
+    /{ad-id}/previews?ad_format=... answers {"data": [{"body": "<iframe ...>"}]}.
+    """
     w, h = PREVIEW_SIZES.get(ad_format, DEFAULT_PREVIEW_SIZE)
     src = html.escape(f"{base_url}{PREVIEW_PATH}/{ad.id}?ad_format={ad_format}&t={digits(12, 'pv', ad.key)}")
     return f'<iframe src="{src}" width="{w}" height="{h}" scrolling="yes" style="border: none;"></iframe>'

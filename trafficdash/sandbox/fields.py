@@ -7,6 +7,8 @@ a given Graph version does not serve. A name in ``READABLE`` that a node has no 
 from the answer, as Meta omits unset fields; any other name is error 100 (see ``unknown_field``).
 """
 
+# NO SOURCE CHECKED: the READABLE catalogue was not compared with Meta's reference pages in this pass.
+
 from __future__ import annotations
 
 from .errors import GraphError, param_error

@@ -72,7 +72,9 @@ class ReportRun:
     created: datetime
     fails: bool
     polls: int = 0
-    ending: str = "Job Failed"  # how a failing run ends: "Job Failed" or "Job Skipped"
+    # How a failing run ends: "Job Failed" or "Job Skipped". Source: the async_status values in
+    # airbytehq/airbyte source_facebook_marketing/streams/async_job.py (Status enum); no Meta page found.
+    ending: str = "Job Failed"
 
 
 def _cursor(offset: int) -> str:
@@ -236,6 +238,10 @@ class Graph:
                 "ads_api_access_tier": "standard_access",
             }
         )
+        # Source: Meta: Graph API › Overview › Rate Limiting, Business Use Case Rate Limits
+        # (https://developers.facebook.com/docs/graph-api/overview/rate-limiting/): a JSON object keyed by
+        # business object id, each a list of {type, call_count, total_cputime, total_time,
+        # estimated_time_to_regain_access}; ads_api_access_tier as recorded by public clients.
         headers["x-business-use-case-usage"] = json.dumps(buc)
         headers["x-fb-ads-insights-throttle"] = json.dumps(
             {

@@ -18,6 +18,12 @@ from datetime import date, timedelta
 
 from .hashing import h64, unit
 
+# Source: Meta: Marketing API › Best practices › Manage your ad object's status
+# (https://developers.facebook.com/docs/marketing-api/best-practices/manage-your-ad-object-status):
+# deleted objects are readable by id but not as connections of a live node, and
+# act_X/insights?level=ad leaves them out unless filtered with ad.effective_status; and Meta Ads
+# Developer Blog "DELETED vs ARCHIVED" (https://developers.facebook.com/ads/blog/post/2014/09/24/deleted-vs-archived/):
+# archived objects are not returned as edges without a status filter.
 HIDDEN_STATUSES = ("ARCHIVED", "DELETED")
 # The calendar span end days fall in, and the share of objects that end. An account's flagship
 # campaign, and its first ad set and ad, never end, so every account keeps delivering.

@@ -5,6 +5,13 @@ A configuration's permissions are all or nothing: the user may not untick one (M
 any is refused), but picks which ad accounts the app may reach. ``debug_token`` then reports each
 permission in ``granular_scopes`` with the granted assets' ids (ad account ids without ``act_``,
 business ids for ``business_management``).
+
+Sources: Meta: Facebook Login › Facebook Login for Business
+(https://developers.facebook.com/docs/facebook-login/facebook-login-for-business/): configurations fix
+token type, assets and permissions; "All permissions that your app asks for during login must be granted
+... or your app won't be granted any permissions". Meta: Graph API › Reference › Debug-Token
+(https://developers.facebook.com/docs/graph-api/reference/debug_token). UNVERIFIED: the exact
+``granular_scopes`` entry shape ({"scope", "target_ids"}) was not confirmed in the excerpts found.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ currency's own minor units, as Meta's budget and balance fields carry it.
 
 from __future__ import annotations
 
-# Offset 1 in Meta's table: no minor unit.
+# Offset 1 in Meta's table: no minor unit. Source: Meta: Marketing API › Currency codes
+# (https://developers.facebook.com/docs/marketing-api/currencies): CLP, COP, CRC, HUF, ISK, IDR, JPY, KRW,
+# PYG, TWD (and VND) have offset 1, all others 100.
 NO_MINOR_UNIT = frozenset({"CLP", "COP", "CRC", "HUF", "ISK", "IDR", "JPY", "KRW", "PYG", "TWD", "VND"})
 
 

@@ -48,7 +48,13 @@ def page_weight(limit: int, fields: Iterable[str], heavy: frozenset[str], breakd
 
 
 def too_much_data() -> GraphError:
-    """Meta's code 100 / 1487534 for an insights page too large to build."""
+    """Meta's code 100 / 1487534 for an insights page too large to build.
+
+    Source: Meta: Marketing API › Insights API › Limits and Best Practices
+    (https://developers.facebook.com/docs/marketing-api/insights/best-practices/): "error_code = 100,
+    CodeException (error subcode: 1487534)". UNVERIFIED: the page gives no message text; the text here
+    is the one public clients record for the code-1 variant (keboola/ex-facebook-graph-api issue #68).
+    """
     return GraphError(
         100,
         "(#100) Please reduce the amount of data you're asking for, then retry your request",
@@ -63,7 +69,14 @@ def check_insights_page(limit: int, fields: Iterable[str], breakdowns: int, max_
 
 
 def check_listing_page(limit: int, fields: Iterable[str], max_weight: int) -> None:
-    """Entity listings too heavy for one page get code 1 / 99, as insights over too many rows do."""
+    """Entity listings too heavy for one page get code 1 / 99, as insights over too many rows do.
+
+    UNVERIFIED: recorded responses (keboola/ex-facebook-graph-api issue #68,
+    https://github.com/keboola/ex-facebook-graph-api/issues/68; macbre/farerskie-kadry-feed PR #10) show
+    code 1 "Please reduce the amount of data..." WITHOUT a subcode, and code 1 / subcode 99 with the
+    message "An unknown error occurred"; the sandbox (errors.reduce_data) joins subcode 99 to the
+    reduce-data text. Left as is because product code may match on 1/99.
+    """
     if page_weight(limit, fields, HEAVY_ENTITY_FIELDS) > max_weight:
         raise reduce_data()
 
@@ -81,12 +94,23 @@ def months_before(day: date, months: int) -> date:
 
 def reach_withheld(breakdowns: tuple[str, ...], since: date, today: date) -> bool:
     """Since June 2025 Meta omits reach (and frequency, cpp) from synchronous breakdown queries whose
-    range starts more than 13 months ago ("Limits and best practices")."""
+    range starts more than 13 months ago ("Limits and best practices").
+
+    NO META SOURCE FOUND: searching Meta's docs (Insights best practices, Breakdowns, the Oct 2025
+    "Ads Insights API Metric Availability Updates" blog) did not turn up the 13-month reach rule; only
+    third-party client code comments state it ("June 2025 update: reach cannot be used with any
+    breakdown for data > 13 months").
+    """
     return bool(breakdowns) and since < months_before(today, 13)
 
 
 def batch_timeout() -> GraphError:
-    """A batch part that did not finish before the batch timed out (or depended on one that failed)."""
+    """A batch part that did not finish before the batch timed out (or depended on one that failed).
+
+    Source: recorded response in airbytehq/airbyte
+    airbyte-integrations/connectors/source-facebook-marketing/unit_tests/test_base_streams.py
+    (test_execute_in_batch_retry_batch_error): code 960, type FacebookApiException, HTTP 500, this message.
+    """
     return GraphError(
         960,
         "Request aborted. This could happen if a dependent request failed or the entire request timed out.",

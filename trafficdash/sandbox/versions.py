@@ -37,6 +37,10 @@ def latest_version(today: date) -> str:
 
 
 def deprecated_version(today: date) -> GraphError:
+    # Source: recorded responses, e.g. facebook/facebook-nodejs-business-sdk issue #239
+    # (https://github.com/facebook/facebook-nodejs-business-sdk/issues/239) and
+    # fbsamples/marketing-api-samples issue #3: "(#2635) You are calling a deprecated version of the
+    # Ads API. Please update to the latest version: vNN.0." (code 2635, type OAuthException).
     return GraphError(
         2635,
         "(#2635) You are calling a deprecated version of the Ads API. "

@@ -44,6 +44,10 @@ def _money(hundredths: int, currency: str) -> str:
 
 
 def budget_too_low(minimum: int, currency: str) -> GraphError:
+    # Source for code/subcode: public clients record 100 / 1885272 for a budget under the minimum (e.g.
+    # a recorded error_user_msg "Your ad set budget must be more than MYR4.12 or your ads may not be
+    # delivered."). UNVERIFIED: no Meta page found; the user_title/user_msg wording here differs from
+    # those records.
     return GraphError(
         100,
         "Invalid parameter",
@@ -56,6 +60,8 @@ def budget_too_low(minimum: int, currency: str) -> GraphError:
 
 def budget_conflict() -> GraphError:
     # Meta refuses an ad set budget while its campaign holds the budget (campaign budget optimisation).
+    # UNVERIFIED: no Meta source found for subcode 1885621; the one public client mapping found reads
+    # 1885621 as "bid_amount value is invalid or too low", not a budget conflict.
     return GraphError(
         100,
         "Invalid parameter",
