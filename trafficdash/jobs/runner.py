@@ -162,9 +162,11 @@ def run_scheduler(
 
 
 def make_worker(queue_names: list[str], *, in_thread: bool = False) -> Worker:
-    # A client of its own: RQ lengthens its read timeout past the blocking dequeue (BLPOP), and
-    # the process-wide client must keep its short one (locks, cache, a hung Redis).
-    client = redis_conn.connect()
+    # A real Redis: a client of its own, since RQ lengthens its read timeout past the blocking
+    # dequeue (BLPOP) and the process-wide client must keep its short one (locks, cache, a hung
+    # Redis). The embedded thread worker (in-process stand-in, no sockets) shares the process's
+    # client, as the web's enqueues do: a client per pass left first syncs queued unseen.
+    client = connection() if in_thread else redis_conn.connect()
     queues = [get_queue(name, client) for name in queue_names]
     worker_class = ThreadWorker if in_thread else AppWorker
     return worker_class(queues, connection=client)
